@@ -1,0 +1,50 @@
+"""Reduce rendered HTML to its shape: elements, attributes, code and raw HTML; prose elided."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+_VERBATIM = frozenset({"code", "pre", "script", "style", "textarea"})
+
+
+class _Shape(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.events: list[tuple[str, ...]] = []
+        self.verbatim = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.events.append(("start", tag, *sorted(f"{k}={v}" for k, v in attrs)))
+        self.verbatim += tag in _VERBATIM
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.events.append(("empty", tag, *sorted(f"{k}={v}" for k, v in attrs)))
+
+    def handle_endtag(self, tag: str) -> None:
+        self.events.append(("end", tag))
+        self.verbatim -= tag in _VERBATIM
+
+    def handle_data(self, data: str) -> None:
+        if self.verbatim > 0:
+            self.events.append(("code", data))
+        elif data.strip() and (not self.events or self.events[-1] != ("text",)):
+            self.events.append(("text",))
+
+    def handle_comment(self, data: str) -> None:
+        self.events.append(("comment", data))
+
+    def handle_decl(self, decl: str) -> None:
+        self.events.append(("decl", decl))
+
+    def handle_pi(self, data: str) -> None:
+        self.events.append(("pi", data))
+
+
+def html_shape(html: str) -> list[tuple[str, ...]]:
+    """The structure of an HTML fragment, with prose text reduced to a marker."""
+    parser = _Shape()
+    # HTML5 ends a comment at `<!-->` and `<!--->`; Python's parser before 3.13 does not.
+    html = html.replace("<!--->", "<!---->").replace("<!-->", "<!---->")
+    parser.feed(html)
+    parser.close()
+    return parser.events

@@ -1,0 +1,124 @@
+"""The Markdown dialect: markdown-it-py configured like Hugo's Goldmark.
+
+Two parsers share one configuration. The plain one renders and verifies. The
+recording one wraps every inline rule so that each construct it recognises
+leaves a record of the source range it consumed. markdown-it tokens carry no
+character offsets, and the recorded ranges are what let the segmenter replace
+prose and nothing else, byte for byte.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
+from mdit_py_plugins.footnote import footnote_plugin
+
+_RECORDER = "translator.recorder"
+
+
+def _configure(md: MarkdownIt, *, move_footnotes: bool) -> MarkdownIt:
+    # Goldmark's defaults as Hugo ships them: CommonMark with raw HTML, GFM
+    # tables and strikethrough, and footnotes (Goldmark has no inline ^[...]).
+    md.enable(["table", "strikethrough"])
+    md.use(footnote_plugin, inline=False, move_to_end=move_footnotes)
+    return md
+
+
+@functools.cache
+def parser() -> MarkdownIt:
+    """Return the shared parser used to render and to verify structure."""
+    return _configure(MarkdownIt("commonmark", {"html": True}), move_footnotes=True)
+
+
+@dataclass(frozen=True, slots=True)
+class InlineEvent:
+    """One inline construct as the parser recognised it."""
+
+    rule: str
+    """Name of the markdown-it inline rule that matched (``link``, ``emphasis`` …)."""
+    start: int
+    """Offset in the inline source where the construct begins."""
+    end: int
+    """Offset just past the construct."""
+    label: tuple[int, int] | None = None
+    """For links: the range of the link text, which stays translatable."""
+
+
+class _Recorder:
+    """Collects the events of one top-level inline parse."""
+
+    def __init__(self) -> None:
+        self.state: StateInline | None = None
+        self.events: list[InlineEvent] = []
+        self.labels: list[tuple[int, int]] = []
+
+
+_RuleFn = Callable[[StateInline, bool], bool]
+
+
+def _recording_rule(name: str, fn: _RuleFn) -> _RuleFn:
+    def rule(state: StateInline, silent: bool) -> bool:
+        recorder = state.env.get(_RECORDER)
+        if silent or not isinstance(recorder, _Recorder) or state is not recorder.state:
+            return fn(state, silent)
+        start, labels_before = state.pos, len(recorder.labels)
+        matched = fn(state, silent)
+        if matched:
+            # A link tokenizes its text recursively; the first nested range
+            # opened during this rule is that text.
+            label = recorder.labels[labels_before] if len(recorder.labels) > labels_before else None
+            recorder.events.append(InlineEvent(name, start, state.pos, label))
+        return matched
+
+    return rule
+
+
+@functools.cache
+def _recording_parser() -> MarkdownIt:
+    md = _configure(MarkdownIt("commonmark", {"html": True}), move_footnotes=False)
+    # Inline content is parsed by `inline_events`, one block at a time.
+    md.core.ruler.disable("inline")
+    for name in md.inline.ruler.get_active_rules():
+        fn = next(r.fn for r in md.inline.ruler.__rules__ if r.name == name)
+        md.inline.ruler.at(name, _recording_rule(name, fn))
+    tokenize = md.inline.tokenize
+
+    def recording_tokenize(state: StateInline) -> None:
+        recorder = state.env.get(_RECORDER)
+        if isinstance(recorder, _Recorder):
+            if recorder.state is None:
+                recorder.state = state
+            elif state is recorder.state:
+                recorder.labels.append((state.pos, state.posMax))
+        tokenize(state)
+
+    md.inline.tokenize = recording_tokenize  # type: ignore[method-assign]
+    return md
+
+
+def parse_blocks(text: str) -> tuple[list[Token], dict[str, object]]:
+    """Parse block structure only; inline tokens keep their raw ``content``."""
+    env: dict[str, object] = {}
+    return _recording_parser().parse(text, env), env
+
+
+def inline_events(content: str, env: dict[str, object]) -> list[InlineEvent]:
+    """Parse one block's inline source and return what each rule consumed."""
+    md = _recording_parser()
+    recorder = _Recorder()
+    env[_RECORDER] = recorder
+    try:
+        md.inline.parse(content, md, env, [])
+    finally:
+        del env[_RECORDER]
+    return sorted(recorder.events, key=lambda e: (e.start, -e.end))
+
+
+def render(text: str) -> str:
+    """Render Markdown to HTML the way the structure tests compare it."""
+    return parser().render(text)

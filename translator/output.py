@@ -1,0 +1,106 @@
+"""Writing: where an English file goes, whose it is, and how it lands on disk.
+
+Outputs are written to a temporary file in the target's folder and renamed
+over the target, so a reader (Hugo, git, a second run) never sees half a file.
+A file is written only when its content changes, and an English file that
+translator did not write is a human's work: it is never overwritten unless
+the user asks with ``--force``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import tempfile
+from pathlib import Path
+
+from translator.errors import OutputError
+from translator.front_matter import PROVENANCE_KEY
+
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+_SOURCE_LANGUAGE = re.compile(r"\.nl$", re.IGNORECASE)
+_TRANSLATION = re.compile(r"\.en\.(?:md|markdown)$", re.IGNORECASE)
+_PROVENANCE_LINE = re.compile(rf"^(?:\[{PROVENANCE_KEY}\]|{PROVENANCE_KEY}:)", re.MULTILINE)
+
+
+def target_path(source: Path) -> Path:
+    """``index.md`` and ``index.nl.md`` → ``index.en.md``; ``about.md`` → ``about.en.md``."""
+    stem, suffix = source.name, ""
+    for candidate in MARKDOWN_SUFFIXES:
+        if stem.lower().endswith(candidate):
+            stem, suffix = stem[: -len(candidate)], stem[-len(candidate) :]
+            break
+    else:
+        raise OutputError(
+            "is not a Markdown file (.md or .markdown); give the article's Markdown file",
+            path=source,
+        )
+    stem = _SOURCE_LANGUAGE.sub("", stem)
+    return source.with_name(f"{stem}.en{suffix}")
+
+
+def is_translation(path: Path) -> bool:
+    """Whether a path names an English output (``*.en.md``)."""
+    return _TRANSLATION.search(path.name) is not None
+
+
+def written_by_translator(path: Path) -> bool:
+    """Whether an existing file carries translator's provenance record."""
+    try:
+        head = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    fence = head.lstrip("\ufeff")[:3]
+    if fence not in ("---", "+++"):
+        return False
+    end = head.find("\n" + fence, 3)
+    return _PROVENANCE_LINE.search(head[: end if end > 0 else None]) is not None
+
+
+def check_target(source: Path, target: Path, *, force: bool) -> None:
+    """Refuse targets that would destroy a source or a human's translation."""
+    if target.resolve() == source.resolve():
+        raise OutputError(
+            "is an English file already (its output would overwrite it); "
+            "translate the Dutch source instead",
+            path=source,
+        )
+    if target.is_dir():
+        raise OutputError(f"the output {target} is a directory; name a file", path=source)
+    if target.exists() and not force and not written_by_translator(target):
+        raise OutputError(
+            f"{target} exists and was not written by translator (it has no "
+            f"'{PROVENANCE_KEY}' record); it may hold a human's translation. "
+            "Move it away, or pass --force to overwrite it",
+            path=source,
+        )
+
+
+def write_atomic(path: Path, text: str) -> bool:
+    """Write ``text`` as UTF-8 unless the file already holds it; return whether it was written."""
+    data = text.encode("utf-8")
+    with contextlib.suppress(OSError):
+        if path.read_bytes() == data:
+            return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        mode = path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask()
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return True
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current

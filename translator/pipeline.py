@@ -1,0 +1,425 @@
+"""The pipeline: how one run turns Dutch articles into English ones.
+
+Stages, in order (each its own module):
+
+1. read          bytes → text: UTF-8 only, BOM kept aside         (here: ``read``)
+2. front matter  locate, parse, pick translatable values          ``front_matter``
+3. detect        the language of the prose; skip non-Dutch        ``detect``
+4. segment       Markdown body → segments of atoms                ``segment``
+5. protect       markup → placeholders; English notes kept        ``protect``
+6. translate     one engine batch for every file of the run       ``engines``
+7. reassemble    translations back into the source spans          ``reassemble``
+8. verify        re-parse and compare structure; fall back        ``verify``
+9. write         atomic write, provenance in the front matter     ``output``
+
+Stages 1-5 run per file (``load``); 6-8 run over all files at once
+(``translate_articles``), so an engine is loaded once and sees one batch. When
+an engine loses a placeholder or its output would change the structure, the
+affected segments are translated again run by run, between their placeholders,
+in at most one more batch; a file that still fails is reported and not written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from translator import __version__, detect, front_matter, protect, reassemble, segment, verify
+from translator.detect import Detection
+from translator.engines import Engine
+from translator.errors import EngineError, InputError, StructureError, TranslatorError
+from translator.front_matter import DEFAULT_KEYS, FrontMatter
+from translator.segment import Segment
+
+STAGES = (
+    "read",
+    "front matter",
+    "detect",
+    "segment",
+    "protect",
+    "translate",
+    "reassemble",
+    "verify",
+    "write",
+)
+
+SOURCE_LANGUAGE = "nl"
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """How articles are read; the same for every file of a run."""
+
+    source_language: str | None = None
+    """``nl`` forces Dutch and turns all language detection off; None detects."""
+    front_matter: bool = True
+    """Whether a leading ``---``/``+++`` block is front matter (Hugo) or Markdown."""
+    front_matter_keys: tuple[str, ...] = DEFAULT_KEYS
+    """Top-level front-matter keys whose values are translated."""
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """A source article, read and segmented, ready for the engine."""
+
+    path: Path
+    raw: str
+    """The text without its BOM, line endings as in the file."""
+    bom: bool
+    newline: str
+    """The file's line ending, used for lines translator adds."""
+    sha256: str
+    """Hash of the source bytes, recorded in the output's provenance."""
+    front_matter: FrontMatter
+    segments: tuple[Segment, ...]
+    """Front-matter segments first, then body segments, in document order."""
+    language: Detection
+    english: frozenset[int] = frozenset()
+    """Indices of segments left as they are because they are English already."""
+
+    @property
+    def dutch(self) -> bool:
+        return self.language.language == SOURCE_LANGUAGE
+
+    @property
+    def todo(self) -> list[int]:
+        """Indices of the segments that go to the engine."""
+        return [
+            i for i, s in enumerate(self.segments) if s.translatable and i not in self.english
+        ]
+
+
+@dataclass(frozen=True, slots=True)
+class Stats:
+    """What happened to an article's segments."""
+
+    segments: int = 0
+    """Segments with prose."""
+    translated: int = 0
+    """Segments sent to the engine."""
+    english: int = 0
+    """Segments left as they were because they are English."""
+    fallbacks: int = 0
+    """Segments translated run by run because the engine broke their markup."""
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """The outcome for one source file."""
+
+    path: Path
+    status: Literal["translated", "skipped", "failed"]
+    text: str | None = None
+    """The English article, for ``translated``."""
+    language: Detection | None = None
+    error: TranslatorError | None = None
+    """Why the file failed or was skipped."""
+    stats: Stats = field(default_factory=Stats)
+
+
+# --- stages 1-5 ----------------------------------------------------------------------------------
+
+
+def read(path: Path) -> tuple[str, bool]:
+    """Read a file as UTF-8 text; return the text without BOM and whether it had one."""
+    if path.is_dir():
+        raise InputError("is a directory; give the Markdown files inside it", path=path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError("no such file", path=path) from None
+    except OSError as exc:
+        raise InputError(f"cannot be read: {exc.strerror}", path=path) from None
+    if b"\0" in data[:8192]:
+        raise InputError("is a binary file, not Markdown", path=path)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(
+            f"is not UTF-8 (byte 0x{data[exc.start]:02x}); save it as UTF-8 and try again",
+            path=path,
+            line=line,
+        ) from None
+    bom = text.startswith("\ufeff")
+    text = text.removeprefix("\ufeff")
+    if not text.strip():
+        raise InputError("is empty; there is nothing to translate", path=path)
+    return text, bom
+
+
+def load(path: Path, options: Options = Options(), *, text: str | None = None) -> Article:
+    """Read, parse, detect and segment one article (stages 1-5)."""
+    if text is None:
+        text, bom = read(path)
+    else:
+        bom, text = text.startswith("\ufeff"), text.removeprefix("\ufeff")
+    fm = (
+        front_matter.parse(text, path=str(path), keys=options.front_matter_keys)
+        if options.front_matter
+        else FrontMatter(None)
+    )
+    body = segment.segment_body(text[fm.end :], offset=fm.end, first_line=fm.body_line)
+    segments = (*fm.segments, *body)
+    if options.source_language is not None:
+        language, english = Detection(options.source_language, 1.0), frozenset[int]()
+    else:
+        language = detect.detect(" ".join(s.prose for s in segments))
+        segments = tuple(
+            protect.keep_elements(s, text, detect.is_clearly_english) for s in segments
+        )
+        english = frozenset(
+            i
+            for i, s in enumerate(segments)
+            if s.translatable and detect.is_clearly_english(s.prose)
+        )
+    return Article(
+        path=path,
+        raw=text,
+        bom=bom,
+        newline="\r\n" if "\r\n" in text else "\n",
+        sha256=hashlib.sha256(
+            (("\ufeff" if bom else "") + text).encode("utf-8")
+        ).hexdigest(),
+        front_matter=fm,
+        segments=segments,
+        language=language,
+        english=english,
+    )
+
+
+# --- stages 6-8 ----------------------------------------------------------------------------------
+
+
+class _Plan:
+    """The mutable working state of one article during a run."""
+
+    def __init__(self, article: Article) -> None:
+        self.article = article
+        self.protected = {i: protect.protect(article.segments[i]) for i in article.todo}
+        self.rebuilt: dict[int, str] = {}
+        self.fallback: set[int] = set()
+        self.error: TranslatorError | None = None
+        self.body = article.raw[article.front_matter.end :]
+
+    def apply(self, i: int, translated: str) -> bool:
+        """Rebuild segment ``i`` from engine output; False when the output is unusable."""
+        seg = self.article.segments[i]
+        if not any(c.isalpha() for c in protect.PLACEHOLDER.sub("", translated)):
+            return False
+        try:
+            self.rebuilt[i] = reassemble.rebuild(
+                self.protected[i], translated, kind=seg.kind, markdown=seg.kind != "front_matter"
+            )
+        except protect.PlaceholderError:
+            return False
+        return True
+
+    def assemble_body(self) -> str:
+        offset = self.article.front_matter.end
+        return reassemble.splice(
+            self.body,
+            (
+                (s.start - offset, s.end - offset, self.rebuilt[i])
+                for i, s in enumerate(self.article.segments)
+                if i in self.rebuilt and s.kind != "front_matter"
+            ),
+        )
+
+    def mismatch(self) -> verify.Mismatch | None:
+        return verify.compare(self.body, self.assemble_body())
+
+    def culprit(self, mismatch: verify.Mismatch) -> int | None:
+        """The translated body segment nearest before the line where structure diverged."""
+        line = self.article.front_matter.body_line + (mismatch.line or 0)
+        body = [
+            i
+            for i in self.rebuilt
+            if self.article.segments[i].kind != "front_matter"
+        ]
+        before = [i for i in body if self.article.segments[i].line <= line]
+        if before:
+            return max(before, key=lambda i: self.article.segments[i].line)
+        return min(body, key=lambda i: self.article.segments[i].line) if body else None
+
+    def isolate(self) -> None:
+        """Move segments whose translation breaks the structure to the fallback path."""
+        while (found := self.mismatch()) is not None:
+            culprit = self.culprit(found)
+            if culprit is None:
+                self.fail(found)
+                return
+            del self.rebuilt[culprit]
+            self.fallback.add(culprit)
+
+    def fail(self, found: verify.Mismatch) -> None:
+        line = self.article.front_matter.body_line + (found.line or 0)
+        self.error = StructureError(
+            f"the translation would change the Markdown structure (expected {found.expected}, "
+            f"found {found.found}); the file was not written. Report it with the file attached",
+            path=self.article.path,
+            line=line,
+        )
+
+
+def translate_articles(articles: Sequence[Article], engine: Engine) -> list[Result]:
+    """Translate articles with one engine batch, plus one for fallbacks if needed."""
+    plans = [_Plan(a) for a in articles]
+    primary = _translate_unique(
+        engine, [p.protected[i].text for p in plans for i in p.article.todo]
+    )
+    for plan in plans:
+        for i in plan.article.todo:
+            if not plan.apply(i, primary[plan.protected[i].text]):
+                plan.fallback.add(i)
+        plan.isolate()
+
+    requests = [
+        run for p in plans if p.error is None for i in sorted(p.fallback)
+        for run in protect.runs(p.article.segments[i])
+    ]
+    runs = _translate_unique(engine, requests) if requests else {}
+    for plan in plans:
+        if plan.error is None:
+            _apply_fallbacks(plan, runs)
+    return [_result(plan, engine) for plan in plans]
+
+
+def _translate_unique(engine: Engine, texts: Sequence[str]) -> dict[str, str]:
+    unique = list(dict.fromkeys(texts))
+    if not unique:
+        return {}
+    translated = engine.translate(unique)
+    if len(translated) != len(unique) or not all(isinstance(t, str) for t in translated):
+        raise EngineError(
+            f"engine {engine.name!r} returned {len(translated)} texts for {len(unique)}; "
+            "this is a bug in the engine"
+        )
+    return dict(zip(unique, translated, strict=True))
+
+
+def _apply_fallbacks(plan: _Plan, runs: dict[str, str]) -> None:
+    for i in sorted(plan.fallback):
+        seg = plan.article.segments[i]
+        translations = [runs[r] for r in protect.runs(seg)]
+        joined = protect.join_runs(seg, translations)
+        if not all(any(c.isalpha() for c in t) for t in translations) or not plan.apply(i, joined):
+            plan.error = EngineError(
+                "the engine returned no usable text for this segment; the file was not written",
+                path=plan.article.path,
+                line=seg.line,
+            )
+            return
+    found = plan.mismatch()
+    if found is not None:
+        plan.fail(found)
+
+
+def _result(plan: _Plan, engine: Engine) -> Result:
+    article = plan.article
+    stats = Stats(
+        segments=sum(s.translatable for s in article.segments),
+        translated=len(article.todo),
+        english=len(article.english),
+        fallbacks=len(plan.fallback),
+    )
+    if plan.error is None:
+        try:
+            text = _assemble(plan, engine)
+        except TranslatorError as exc:
+            plan.error = exc
+        else:
+            return Result(article.path, "translated", text, article.language, None, stats)
+    return Result(article.path, "failed", None, article.language, plan.error, stats)
+
+
+def provenance(article: Article, engine: Engine) -> dict[str, str | bool]:
+    """What made an English file: recorded under ``machine_translation`` in its front matter."""
+    return {
+        "machine_translated": True,
+        "source": article.path.name,
+        "source_sha256": article.sha256,
+        "engine": engine.name,
+        "model": engine.model,
+        "tool": f"translator {__version__}",
+    }
+
+
+def _assemble(plan: _Plan, engine: Engine) -> str:
+    article = plan.article
+    fm = article.front_matter
+    values = {i: plan.rebuilt[i] for i in range(len(fm.segments)) if i in plan.rebuilt}
+    head = front_matter.rewrite(
+        article.raw,
+        fm,
+        values,
+        provenance(article, engine),
+        path=str(article.path),
+        newline=article.newline,
+    )
+    return ("\ufeff" if article.bom else "") + head + plan.assemble_body()
+
+
+# --- whole runs ----------------------------------------------------------------------------------
+
+
+def translate_paths(
+    paths: Sequence[Path],
+    engine: Callable[[], Engine],
+    options: Options = Options(),
+    *,
+    progress: Callable[[Path], None] | None = None,
+) -> list[Result]:
+    """Translate files: load each, skip non-Dutch ones, translate the rest in one batch.
+
+    ``engine`` is a factory, called only when some file is Dutch, so that a
+    run with nothing to translate never loads a model.
+    """
+    results: dict[Path, Result] = {}
+    articles = []
+    for path in paths:
+        try:
+            article = load(path, options)
+        except TranslatorError as exc:
+            results[path] = Result(path, "failed", error=exc)
+            continue
+        finally:
+            if progress is not None:
+                progress(path)
+        if not article.dutch:
+            results[path] = Result(path, "skipped", language=article.language,
+                                   error=_not_dutch(article))
+        else:
+            articles.append(article)
+    if articles:
+        for result in translate_articles(articles, engine()):
+            results[result.path] = result
+    return [results[p] for p in paths]
+
+
+def _not_dutch(article: Article) -> TranslatorError:
+    found = article.language
+    what = (
+        "too little prose to tell its language"
+        if found.language == "unknown"
+        else f"written in {found.language!r} ({found.probability:.2f}), not Dutch"
+    )
+    return InputError(f"skipped: {what}; pass --from nl to translate it anyway",
+                      path=article.path)
+
+
+def translate_text(
+    text: str, engine: Engine, options: Options = Options(), *, path: str = "<text>"
+) -> str:
+    """Translate one article given as text; raise the file's error if it fails."""
+    article = load(Path(path), options, text=text)
+    if not article.dutch:
+        raise _not_dutch(article)
+    [result] = translate_articles([article], engine)
+    if result.error is not None:
+        raise result.error
+    assert result.text is not None
+    return result.text

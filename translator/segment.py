@@ -1,0 +1,361 @@
+"""Segmentation: find the prose of a Markdown body and nothing else.
+
+A segment is the inline content of one paragraph, heading or table cell. It is
+cut into atoms, each a range of the document: *text* (prose an engine may
+rewrite), *protected* (markup restored verbatim: emphasis delimiters, link
+syntax, code, HTML, images, shortcodes, URLs …) and *break* (a soft line
+break, kept with the container prefix of the next line such as ``> ``).
+
+markdown-it normalises line endings and strips container prefixes, so every
+inline offset is mapped back to the raw document; a block whose content cannot
+be mapped exactly is left untranslated rather than guessed at.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from enum import Enum
+
+from markdown_it.token import Token
+
+from translator.markdown import InlineEvent, inline_events, parse_blocks
+
+
+class AtomKind(Enum):
+    TEXT = "text"
+    PROTECTED = "protected"
+    BREAK = "break"
+
+
+@dataclass(frozen=True, slots=True)
+class Atom:
+    """A piece of a segment, in document order."""
+
+    kind: AtomKind
+    start: int
+    """Offset of the piece in the raw document text."""
+    end: int
+    """Offset just past the piece in the raw document text."""
+    text: str
+    """TEXT: the prose as the engine sees it; otherwise the raw source, restored verbatim."""
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """One translatable unit: the inline content of a block, or a front-matter value."""
+
+    kind: str
+    """``paragraph``, ``heading``, ``table_cell`` or ``front_matter``."""
+    line: int
+    """1-based line in the file where the segment starts, for messages and review."""
+    start: int
+    """Offset in the raw document where the replaced span begins."""
+    end: int
+    """Offset just past the replaced span."""
+    atoms: tuple[Atom, ...]
+    """The pieces of the span; a front-matter value is one TEXT atom."""
+    key: str | None = None
+    """For front matter: the dotted key path of the value."""
+
+    @property
+    def prose(self) -> str:
+        """The text atoms joined, for language detection and review."""
+        return " ".join(a.text for a in self.atoms if a.kind is AtomKind.TEXT)
+
+    @property
+    def translatable(self) -> bool:
+        """A segment without letters in its prose has nothing to translate."""
+        return any(c.isalpha() for a in self.atoms if a.kind is AtomKind.TEXT for c in a.text)
+
+
+# --- markup recognised outside CommonMark ---------------------------------------------------------
+
+SHORTCODE = re.compile(r"\{\{[<%].*?[%>]\}\}", re.DOTALL)
+URL = re.compile(r"""(?:\b(?:https?|ftp)://|\bwww\.)[^\s<>"'`]*[^\s<>"'`.,;:!?)\]]""")
+EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+# The placeholder brackets themselves, should a source ever contain them.
+BRACKETS = re.compile("[\u27e6\u27e7]+")
+# Paired shortcodes whose inner text is code or data, never prose.
+_CODE_SHORTCODE = re.compile(
+    r"\{\{[<%]\s*(highlight|code|mermaid|math|katex|chart|raw)\b.*?[%>]\}\}"
+    r".*?\{\{[<%]\s*/\s*\1\s*[%>]\}\}",
+    re.DOTALL,
+)
+
+# Inline rules whose whole match is markup, never prose.
+_PROTECTED_RULES = frozenset(
+    {
+        "backticks",
+        "escape",
+        "entity",
+        "html_inline",
+        "autolink",
+        "image",
+        "footnote_ref",
+        "emphasis",
+        "strikethrough",
+    }
+)
+
+
+class LineIndex:
+    """Offsets and line numbers of a text, and the CRLF-aware raw/normalised offset map."""
+
+    def __init__(self, raw: str) -> None:
+        self.raw = raw
+        self.normalized = raw.replace("\r\n", "\n").replace("\r", "\n").replace("\0", "\ufffd")
+        # markdown-it sees the normalised text; each CRLF shrinks it by one character.
+        self._crlf = [m.start() for m in re.finditer("\r\n", raw)]
+        self._crlf_norm = [p - i for i, p in enumerate(self._crlf)]
+        self.line_starts = [0, *(m.end() for m in re.finditer("\n", self.normalized))]
+
+    def to_raw(self, offset: int) -> int:
+        """Map an offset in the normalised text to the raw text."""
+        return offset + bisect.bisect_left(self._crlf_norm, offset)
+
+    def line_of_raw(self, offset: int) -> int:
+        """0-based line number of a raw offset."""
+        return bisect.bisect_right(self.line_starts, offset - self._shift_before(offset)) - 1
+
+    def _shift_before(self, raw_offset: int) -> int:
+        return bisect.bisect_left(self._crlf, raw_offset)
+
+    def line_text(self, line: int) -> str:
+        """A normalised line without its newline."""
+        start = self.line_starts[line]
+        end = self.line_starts[line + 1] - 1 if line + 1 < len(self.line_starts) else None
+        return self.normalized[start:end]
+
+
+@dataclass(frozen=True, slots=True)
+class _InlineSource:
+    """A block's inline content and, per character, its offset in the normalised text."""
+
+    content: str
+    positions: tuple[int, ...]
+    """``len(content) + 1`` offsets; the last one is the end of the content."""
+
+
+def segment_body(
+    raw: str, *, offset: int = 0, first_line: int = 1, skip: Sequence[tuple[int, int]] = ()
+) -> list[Segment]:
+    """Split a Markdown body into segments.
+
+    ``offset`` and ``first_line`` place the body inside the whole file (after
+    front matter), so that segment offsets and line numbers are the file's.
+    """
+    index = LineIndex(raw)
+    tokens, env = parse_blocks(index.normalized)
+    regions = [(m.start(), m.end()) for m in _CODE_SHORTCODE.finditer(raw)]
+    segments = []
+    for kind, source in _inline_sources(tokens, index):
+        atoms = _atoms(source, inline_events(source.content, env), index)
+        if not atoms:
+            continue
+        start, end = atoms[0].start, atoms[-1].end
+        if any(s < end and start < e for s, e in (*regions, *skip)):
+            continue
+        shifted = tuple(
+            Atom(a.kind, a.start + offset, a.end + offset, a.text) for a in _merge(atoms)
+        )
+        line = first_line + index.line_of_raw(start)
+        segments.append(Segment(kind, line, start + offset, end + offset, shifted))
+    return segments
+
+
+# --- locating inline content in the source ----------------------------------------------------
+
+
+_VERBATIM_OPEN = re.compile(r"<(pre|script|style|textarea)\b", re.IGNORECASE)
+_VERBATIM_CLOSE = re.compile(r"</(pre|script|style|textarea)\s*>", re.IGNORECASE)
+
+
+def _inline_sources(tokens: list[Token], index: LineIndex) -> Iterator[tuple[str, _InlineSource]]:
+    cell = 0
+    verbatim = 0  # raw <pre>/<script>/… elements left open by HTML blocks
+    for i, token in enumerate(tokens):
+        if token.type == "html_block":
+            verbatim += len(_VERBATIM_OPEN.findall(token.content))
+            verbatim = max(0, verbatim - len(_VERBATIM_CLOSE.findall(token.content)))
+        if verbatim:
+            continue
+        if token.type == "tr_open":
+            cell = -1
+        elif token.type in ("th_open", "td_open"):
+            cell += 1
+        if token.type != "inline" or not token.content or token.map is None:
+            continue
+        parent = tokens[i - 1]
+        source: _InlineSource | None
+        if parent.type == "heading_open" and parent.markup.startswith("#"):
+            kind, source = "heading", _atx_source(token.content, token.map[0], index)
+        elif parent.type in ("th_open", "td_open"):
+            kind, source = "table_cell", _cell_source(token.content, token.map[0], cell, index)
+        else:
+            kind = "heading" if parent.type == "heading_open" else "paragraph"
+            source = _lines_source(token.content, token.map[0], index)
+        if source is not None:
+            yield kind, source
+
+
+def _lines_source(content: str, first: int, index: LineIndex) -> _InlineSource | None:
+    """Map paragraph-like content, one content line per source line."""
+    lines = content.split("\n")
+    positions: list[int] = []
+    for i, line in enumerate(lines):
+        source_line = index.line_text(first + i)
+        if i == len(lines) - 1:
+            source_line = source_line.rstrip(" \t")
+        visible = line.lstrip(" \t")
+        if not source_line.endswith(visible):
+            return None
+        begin = index.line_starts[first + i] + len(source_line) - len(visible)
+        indent = len(line) - len(visible)
+        positions.extend([begin] * indent)
+        positions.extend(range(begin, begin + len(visible)))
+        positions.append(begin + len(visible))  # the newline, or the end
+    return _InlineSource(content, tuple(positions))
+
+
+def _atx_source(content: str, line: int, index: LineIndex) -> _InlineSource | None:
+    text = index.line_text(line)
+    marker = len(text) - len(text.lstrip(" ").lstrip("#"))
+    at = text.find(content, marker)
+    if at < 0:
+        return None
+    begin = index.line_starts[line] + at
+    return _InlineSource(content, tuple(range(begin, begin + len(content) + 1)))
+
+
+def _cell_source(content: str, line: int, cell: int, index: LineIndex) -> _InlineSource | None:
+    """Split a table row like markdown-it's ``escapedSplit``, keeping each character's offset."""
+    text, base = index.line_text(line), index.line_starts[line]
+    cells: list[list[tuple[str, int]]] = [[]]
+    escaped = False
+    for pos, ch in enumerate(text):
+        if ch == "|" and not escaped:
+            cells.append([])
+        elif ch == "|":
+            # '\|' is a literal pipe in the content; it takes the backslash's
+            # offset so that a span over it covers both characters.
+            cells[-1][-1] = ("|", base + pos - 1)
+        else:
+            cells[-1].append((ch, base + pos))
+        escaped = ch == "\\"
+    if not "".join(ch for ch, _ in cells[0]).strip():
+        cells.pop(0)
+    if cell >= len(cells):
+        return None
+    chars = cells[cell]
+    while chars and chars[0][0] in " \t":
+        chars.pop(0)
+    while chars and chars[-1][0] in " \t":
+        chars.pop()
+    if not chars or "".join(ch for ch, _ in chars) != content:
+        return None
+    end = chars[-1][1] + (2 if chars[-1][0] == "|" else 1)
+    return _InlineSource(content, (*(p for _, p in chars), end))
+
+
+# --- atoms ---------------------------------------------------------------------------------------
+
+
+def _protected_ranges(content: str, events: list[InlineEvent]) -> list[tuple[int, int]]:
+    ranges: list[tuple[int, int]] = []
+    for event in events:
+        if event.rule in _PROTECTED_RULES:
+            ranges.append((event.start, event.end))
+        elif event.rule == "link":
+            ranges.extend(_link_ranges(content, event))
+        elif event.rule == "newline" and _is_hard_break(content, event.start):
+            ranges.append((_before_spaces(content, event.start), event.end))
+    for pattern in (SHORTCODE, URL, EMAIL, BRACKETS):
+        ranges.extend((m.start(), m.end()) for m in pattern.finditer(content))
+    return _union(ranges)
+
+
+def _link_ranges(content: str, event: InlineEvent) -> list[tuple[int, int]]:
+    if event.label is None:
+        return [(event.start, event.end)]
+    label_start, label_end = event.label
+    tail = content[label_end : event.end]
+    # In `[foo]` and `[foo][]` the text is also the reference label: translating it
+    # would stop the link from resolving.
+    if tail in ("]", "][]"):
+        return [(event.start, event.end)]
+    return [(event.start, label_start), (label_end, event.end)]
+
+
+def _is_hard_break(content: str, newline: int) -> bool:
+    return content[max(0, newline - 2) : newline] == "  "
+
+
+def _before_spaces(content: str, pos: int) -> int:
+    while pos > 0 and content[pos - 1] in " \t":
+        pos -= 1
+    return pos
+
+
+def _union(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(ranges):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _atoms(source: _InlineSource, events: list[InlineEvent], index: LineIndex) -> list[Atom]:
+    content = source.content
+    protected = _protected_ranges(content, events)
+    breaks = [
+        (_before_spaces(content, e.start), e.end)
+        for e in events
+        if e.rule == "newline" and not _is_hard_break(content, e.start)
+    ]
+    breaks = [b for b in breaks if not any(s < b[1] and b[0] < e for s, e in protected)]
+    marked = sorted(
+        [(s, e, AtomKind.PROTECTED) for s, e in protected]
+        + [(s, e, AtomKind.BREAK) for s, e in breaks]
+    )
+    pieces: list[tuple[int, int, AtomKind]] = []
+    cursor = 0
+    for start, end, kind in marked:
+        if start > cursor:
+            pieces.append((cursor, start, AtomKind.TEXT))
+        pieces.append((start, end, kind))
+        cursor = end
+    if cursor < len(content):
+        pieces.append((cursor, len(content), AtomKind.TEXT))
+
+    atoms = []
+    for start, end, kind in pieces:
+        raw_start = index.to_raw(source.positions[start])
+        raw_end = index.to_raw(source.positions[end])
+        text = content[start:end] if kind is AtomKind.TEXT else index.raw[raw_start:raw_end]
+        atoms.append(Atom(kind, raw_start, raw_end, text))
+    return atoms
+
+
+def _merge(atoms: list[Atom]) -> list[Atom]:
+    """Fold breaks between markup into it, and join neighbouring markup.
+
+    Fewer, longer protected atoms give an engine fewer placeholders to keep.
+    """
+    out: list[Atom] = []
+    for i, atom in enumerate(atoms):
+        kind = atom.kind
+        if kind is AtomKind.BREAK:
+            before = atoms[i - 1].kind if i else AtomKind.PROTECTED
+            after = atoms[i + 1].kind if i + 1 < len(atoms) else AtomKind.PROTECTED
+            if AtomKind.TEXT not in (before, after):
+                kind = AtomKind.PROTECTED
+        if out and kind is AtomKind.PROTECTED and out[-1].kind is AtomKind.PROTECTED:
+            prev = out.pop()
+            atom = Atom(kind, prev.start, atom.end, prev.text + atom.text)
+        out.append(Atom(kind, atom.start, atom.end, atom.text))
+    return out
