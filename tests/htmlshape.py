@@ -1,4 +1,4 @@
-"""Reduce rendered HTML to its shape: elements, attributes, code and raw HTML; prose elided."""
+"""Reduce rendered HTML to its shape: elements, attributes, code and raw HTML; prose dropped."""
 
 from __future__ import annotations
 
@@ -25,10 +25,10 @@ class _Shape(HTMLParser):
         self.verbatim -= tag in _VERBATIM
 
     def handle_data(self, data: str) -> None:
+        # Prose is what translation changes, even whether a text node exists
+        # between two elements; only text inside code must survive as it was.
         if self.verbatim > 0:
             self.events.append(("code", data))
-        elif data.strip() and (not self.events or self.events[-1] != ("text",)):
-            self.events.append(("text",))
 
     def handle_comment(self, data: str) -> None:
         self.events.append(("comment", data))
@@ -41,7 +41,7 @@ class _Shape(HTMLParser):
 
 
 def html_shape(html: str) -> list[tuple[str, ...]]:
-    """The structure of an HTML fragment, with prose text reduced to a marker."""
+    """The structure of an HTML fragment: everything but prose text."""
     parser = _Shape()
     # HTML5 ends a comment at `<!-->` and `<!--->`; Python's parser before 3.13 does not.
     html = html.replace("<!--->", "<!---->").replace("<!-->", "<!---->")

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from translator.errors import TranslatorError  # noqa: E402
-from translator.pipeline import Options, Result, translate_paths, translate_text  # noqa: E402
+from translator.errors import TranslatorError
+from translator.pipeline import Options, Result, translate_paths, translate_text
 
 __all__ = [
     "Options",

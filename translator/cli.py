@@ -132,11 +132,17 @@ def segments(
         if not seg.translatable:
             continue
         state = "english" if i in article.english else "translate"
-        rows.append({"line": seg.line, "kind": seg.kind, "key": seg.key, "state": state,
-                     "text": protect(seg).text})
+        rows.append(
+            {
+                "line": seg.line,
+                "kind": seg.kind,
+                "key": seg.key,
+                "state": state,
+                "text": protect(seg).text,
+            }
+        )
     if as_json:
-        click.echo(json.dumps({"path": str(path), "segments": rows}, ensure_ascii=False,
-                              indent=2))
+        click.echo(json.dumps({"path": str(path), "segments": rows}, ensure_ascii=False, indent=2))
         return
     for row in rows:
         kind = f"{row['kind']}:{row['key']}" if row["key"] else row["kind"]
@@ -164,7 +170,6 @@ def _engine_factory(name: str) -> Callable[[], Engine]:
             raise click.ClickException(str(exc)) from None
 
     return factory
-
 
 
 def _report(result: Result, target: Path | None) -> Sequence[TranslatorError]:
@@ -200,4 +205,4 @@ def _progress(total: int) -> Iterator[Callable[[Path], None]]:
         yield lambda _path: None
         return
     with click.progressbar(length=total, label="reading", file=sys.stderr) as bar:
-        yield lambda _path: bar.update(1)  # type: ignore[func-returns-value]
+        yield lambda _path: bar.update(1)

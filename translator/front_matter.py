@@ -13,21 +13,26 @@ from __future__ import annotations
 
 import json
 import re
-import tomllib
+import sys
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-import frontmatter
 import tomlkit
 import tomlkit.exceptions
 import tomlkit.items
+from frontmatter.default_handlers import YAMLHandler
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from translator.errors import FrontMatterError
 from translator.segment import EMAIL, SHORTCODE, URL, Atom, AtomKind, Segment
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
 
 DEFAULT_KEYS = ("title", "subtitle", "summary", "description")
 """Top-level keys translated by default; any nested ``caption`` is translated too."""
@@ -108,6 +113,12 @@ def parse(text: str, *, path: str, keys: Sequence[str] = DEFAULT_KEYS) -> FrontM
     )
 
 
+def body_offset(text: str) -> int:
+    """Where the Markdown body of ``text`` begins: after its front matter, if any."""
+    match = _BLOCK.match(text)
+    return 0 if match is None else match.end()
+
+
 def rewrite(
     text: str,
     fm: FrontMatter,
@@ -145,9 +156,12 @@ def rewrite(
 
 def _load_yaml(inner: str, path: str) -> dict[str, Any]:
     try:
-        data = frontmatter.YAMLHandler().load(inner) if inner.strip() else {}
+        data = YAMLHandler().load(inner) if inner.strip() else {}
     except Exception as exc:  # PyYAML raises its own MarkedYAMLError family
         mark = getattr(exc, "problem_mark", None)
+        if mark is not None and mark.line >= inner.count("\n"):
+            # Noticed only at the end: point at where the unfinished construct began.
+            mark = getattr(exc, "context_mark", None) or mark
         line = None if mark is None else mark.line + 2
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise FrontMatterError(
@@ -164,13 +178,13 @@ def _load_yaml(inner: str, path: str) -> dict[str, Any]:
 
 def _yaml_segments(
     inner: str, base: int, path: str, keys: Sequence[str]
-) -> tuple[list[Segment], list[str]]:
+) -> tuple[list[Segment], tuple[str, ...]]:
     try:
         root = YAML(typ="rt").compose(inner)
     except (MarkedYAMLError, YAMLError) as exc:  # pragma: no cover - PyYAML rejects first
         raise FrontMatterError(f"invalid YAML front matter: {exc}", path=path) from None
     if root is None:
-        return [], []
+        return [], ()
     if not isinstance(root, MappingNode) or root.flow_style:
         raise FrontMatterError(
             "flow-style YAML front matter ({...}) is not supported; write one key per line",
@@ -193,7 +207,7 @@ def _yaml_segments(
         if segment is not None and segment.translatable:
             segments.append(segment)
             styles.append(style)
-    return segments, styles
+    return segments, tuple(styles)
 
 
 def _translatable(
@@ -307,7 +321,7 @@ def _yaml_scalar(value: str | bool) -> str:
 
 def _load_toml(inner: str, path: str) -> dict[str, Any]:
     try:
-        return tomllib.loads(inner)
+        data: dict[str, Any] = tomllib.loads(inner)
     except tomllib.TOMLDecodeError as exc:
         found = re.search(r"line (\d+)", str(exc))
         line = None if found is None else int(found.group(1)) + 1
@@ -317,6 +331,7 @@ def _load_toml(inner: str, path: str) -> dict[str, Any]:
             path=path,
             line=line,
         ) from None
+    return data
 
 
 def _toml_segments(inner: str, base: int, keys: Sequence[str]) -> list[Segment]:

@@ -71,7 +71,8 @@ def _recording_rule(name: str, fn: _RuleFn) -> _RuleFn:
         if matched:
             # A link tokenizes its text recursively; the first nested range
             # opened during this rule is that text.
-            label = recorder.labels[labels_before] if len(recorder.labels) > labels_before else None
+            nested = recorder.labels[labels_before:]
+            label = nested[0] if nested else None
             recorder.events.append(InlineEvent(name, start, state.pos, label))
         return matched
 
@@ -121,4 +122,5 @@ def inline_events(content: str, env: dict[str, object]) -> list[InlineEvent]:
 
 def render(text: str) -> str:
     """Render Markdown to HTML the way the structure tests compare it."""
-    return parser().render(text)
+    html: str = parser().render(text)
+    return html

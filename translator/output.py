@@ -26,6 +26,13 @@ _PROVENANCE_LINE = re.compile(rf"^(?:\[{PROVENANCE_KEY}\]|{PROVENANCE_KEY}:)", r
 
 def target_path(source: Path) -> Path:
     """``index.md`` and ``index.nl.md`` → ``index.en.md``; ``about.md`` → ``about.en.md``."""
+    if source.is_dir():
+        raise OutputError("is a directory; give the Markdown files inside it", path=source)
+    if is_translation(source):
+        raise OutputError(
+            "is an English file already (*.en.md); translate its Dutch source instead",
+            path=source,
+        )
     stem, suffix = source.name, ""
     for candidate in MARKDOWN_SUFFIXES:
         if stem.lower().endswith(candidate):
@@ -91,11 +98,11 @@ def write_atomic(path: Path, text: str) -> bool:
             handle.flush()
             os.fsync(handle.fileno())
         mode = path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask()
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
+        Path(tmp).chmod(mode)
+        Path(tmp).replace(path)
     except BaseException:
         with contextlib.suppress(OSError):
-            os.unlink(tmp)
+            Path(tmp).unlink()
         raise
     return True
 

@@ -87,9 +87,7 @@ class Article:
     @property
     def todo(self) -> list[int]:
         """Indices of the segments that go to the engine."""
-        return [
-            i for i, s in enumerate(self.segments) if s.translatable and i not in self.english
-        ]
+        return [i for i, s in enumerate(self.segments) if s.translatable and i not in self.english]
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,9 +179,7 @@ def load(path: Path, options: Options = Options(), *, text: str | None = None) -
         raw=text,
         bom=bom,
         newline="\r\n" if "\r\n" in text else "\n",
-        sha256=hashlib.sha256(
-            (("\ufeff" if bom else "") + text).encode("utf-8")
-        ).hexdigest(),
+        sha256=hashlib.sha256((("\ufeff" if bom else "") + text).encode("utf-8")).hexdigest(),
         front_matter=fm,
         segments=segments,
         language=language,
@@ -208,8 +204,8 @@ class _Plan:
     def apply(self, i: int, translated: str) -> bool:
         """Rebuild segment ``i`` from engine output; False when the output is unusable."""
         seg = self.article.segments[i]
-        if not any(c.isalpha() for c in protect.PLACEHOLDER.sub("", translated)):
-            return False
+        if not protect.PLACEHOLDER.sub("", translated).strip():
+            return False  # an engine that drops the prose has not translated it
         try:
             self.rebuilt[i] = reassemble.rebuild(
                 self.protected[i], translated, kind=seg.kind, markdown=seg.kind != "front_matter"
@@ -235,11 +231,7 @@ class _Plan:
     def culprit(self, mismatch: verify.Mismatch) -> int | None:
         """The translated body segment nearest before the line where structure diverged."""
         line = self.article.front_matter.body_line + (mismatch.line or 0)
-        body = [
-            i
-            for i in self.rebuilt
-            if self.article.segments[i].kind != "front_matter"
-        ]
+        body = [i for i in self.rebuilt if self.article.segments[i].kind != "front_matter"]
         before = [i for i in body if self.article.segments[i].line <= line]
         if before:
             return max(before, key=lambda i: self.article.segments[i].line)
@@ -278,7 +270,10 @@ def translate_articles(articles: Sequence[Article], engine: Engine) -> list[Resu
         plan.isolate()
 
     requests = [
-        run for p in plans if p.error is None for i in sorted(p.fallback)
+        run
+        for p in plans
+        if p.error is None
+        for i in sorted(p.fallback)
         for run in protect.runs(p.article.segments[i])
     ]
     runs = _translate_unique(engine, requests) if requests else {}
@@ -306,7 +301,7 @@ def _apply_fallbacks(plan: _Plan, runs: dict[str, str]) -> None:
         seg = plan.article.segments[i]
         translations = [runs[r] for r in protect.runs(seg)]
         joined = protect.join_runs(seg, translations)
-        if not all(any(c.isalpha() for c in t) for t in translations) or not plan.apply(i, joined):
+        if not all(t.strip() for t in translations) or not plan.apply(i, joined):
             plan.error = EngineError(
                 "the engine returned no usable text for this segment; the file was not written",
                 path=plan.article.path,
@@ -390,8 +385,9 @@ def translate_paths(
             if progress is not None:
                 progress(path)
         if not article.dutch:
-            results[path] = Result(path, "skipped", language=article.language,
-                                   error=_not_dutch(article))
+            results[path] = Result(
+                path, "skipped", language=article.language, error=_not_dutch(article)
+            )
         else:
             articles.append(article)
     if articles:
@@ -407,8 +403,7 @@ def _not_dutch(article: Article) -> TranslatorError:
         if found.language == "unknown"
         else f"written in {found.language!r} ({found.probability:.2f}), not Dutch"
     )
-    return InputError(f"skipped: {what}; pass --from nl to translate it anyway",
-                      path=article.path)
+    return InputError(f"{what}; pass --from nl to translate it anyway", path=article.path)
 
 
 def translate_text(

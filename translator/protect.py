@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from translator.segment import Atom, AtomKind, Segment
+from translator.segment import Atom, AtomKind, Segment, join_protected
 
 PLACEHOLDER = re.compile(r"⟦(\d+)⟧")
 
@@ -66,7 +66,7 @@ def protect(segment: Segment) -> Protected:
 
 def runs(segment: Segment) -> list[str]:
     """The prose between placeholders, each run alone, for the fallback path."""
-    return [run.strip() for run in _run_texts(segment) if _has_letters(run)]
+    return [run.strip() for run in _run_texts(segment) if run is not None and _has_letters(run)]
 
 
 def join_runs(segment: Segment, translations: Sequence[str]) -> str:
@@ -127,8 +127,8 @@ def _run_texts(segment: Segment, *, keep_protected: bool = False) -> list[str | 
     return [i for i in items if i != ""] if keep_protected else items
 
 
-def _has_letters(text: str | None) -> bool:
-    return text is not None and any(c.isalpha() for c in text)
+def _has_letters(text: str) -> bool:
+    return any(c.isalpha() for c in text)
 
 
 _OPEN_TAG = re.compile(r"<([A-Za-z][A-Za-z0-9-]*)\b[^<>]*(?<!/)>$")
@@ -151,7 +151,7 @@ def keep_elements(segment: Segment, raw: str, keep: Callable[[str], bool]) -> Se
                 start, end = atoms[i].start, atoms[close].end
                 atoms[i : close + 1] = [Atom(AtomKind.PROTECTED, start, end, raw[start:end])]
         i += 1
-    return replace(segment, atoms=tuple(_join_protected(atoms)))
+    return replace(segment, atoms=tuple(join_protected(atoms)))
 
 
 def _closing(atoms: list[Atom], i: int, tag: str) -> int | None:
@@ -160,13 +160,3 @@ def _closing(atoms: list[Atom], i: int, tag: str) -> int | None:
         if atoms[j].kind is AtomKind.PROTECTED and atoms[j].text.lower().startswith(closing):
             return j
     return None
-
-
-def _join_protected(atoms: list[Atom]) -> list[Atom]:
-    out: list[Atom] = []
-    for atom in atoms:
-        if out and atom.kind is AtomKind.PROTECTED and out[-1].kind is AtomKind.PROTECTED:
-            prev = out.pop()
-            atom = Atom(AtomKind.PROTECTED, prev.start, atom.end, prev.text + atom.text)
-        out.append(atom)
-    return out

@@ -32,7 +32,7 @@ def rebuild(protected: Protected, translated: str, *, kind: str, markdown: bool 
     pieces = split(protected, translated)
     chosen = _place_breaks(protected, pieces)
     out: list[str] = []
-    line_start = kind == "paragraph" or kind == "heading"
+    line_start = kind in {"paragraph", "heading"}
     break_number = 0
     for i, piece in enumerate(pieces):
         if isinstance(piece, int):
@@ -40,16 +40,18 @@ def rebuild(protected: Protected, translated: str, *, kind: str, markdown: bool 
             line_start = False
             continue
         follower = _follower(protected, pieces, i)
-        for j, line in enumerate(_cut(piece, chosen.get(i, []))):
+        cuts = chosen.get(i, [])
+        for j, line in enumerate(_cut(piece, cuts)):
             if j:
                 out.append(protected.break_sources[break_number])
                 break_number += 1
                 line_start = True
-            if markdown:
-                at_end = follower is None and j == len(chosen.get(i, []))
-                line = escape(line, kind=kind, line_start=line_start, follower=follower,
-                              at_end=at_end)
-            out.append(line)
+            at_end = follower is None and j == len(cuts)
+            out.append(
+                escape(line, kind=kind, line_start=line_start, follower=follower, at_end=at_end)
+                if markdown
+                else line
+            )
             line_start = False
     return "".join(out)
 
@@ -76,7 +78,7 @@ def escape(text: str, *, kind: str, line_start: bool, follower: str | None, at_e
     for i, ch in enumerate(text):
         nxt = text[i + 1] if i + 1 < len(text) else (follower or "")[:1]
         prev = text[i - 1] if i else ""
-        if _dangerous(text, i, ch, prev, nxt, kind):
+        if _dangerous(text, i, kind=kind, prev=prev, nxt=nxt):
             out.append("\\")
         out.append(ch)
     escaped = "".join(out)
@@ -87,7 +89,8 @@ def escape(text: str, *, kind: str, line_start: bool, follower: str | None, at_e
     return escaped
 
 
-def _dangerous(text: str, i: int, ch: str, prev: str, nxt: str, kind: str) -> bool:
+def _dangerous(text: str, i: int, *, kind: str, prev: str, nxt: str) -> bool:
+    ch = text[i]
     if ch in "`*_[]":
         return True
     if ch == "\\":

@@ -71,7 +71,7 @@ class Segment:
         return any(c.isalpha() for a in self.atoms if a.kind is AtomKind.TEXT for c in a.text)
 
 
-# --- markup recognised outside CommonMark ---------------------------------------------------------
+# --- markup recognised outside CommonMark -------------------------------------------------
 
 SHORTCODE = re.compile(r"\{\{[<%].*?[%>]\}\}", re.DOTALL)
 URL = re.compile(r"""(?:\b(?:https?|ftp)://|\bwww\.)[^\s<>"'`]*[^\s<>"'`.,;:!?)\]]""")
@@ -354,8 +354,17 @@ def _merge(atoms: list[Atom]) -> list[Atom]:
             after = atoms[i + 1].kind if i + 1 < len(atoms) else AtomKind.PROTECTED
             if AtomKind.TEXT not in (before, after):
                 kind = AtomKind.PROTECTED
-        if out and kind is AtomKind.PROTECTED and out[-1].kind is AtomKind.PROTECTED:
-            prev = out.pop()
-            atom = Atom(kind, prev.start, atom.end, prev.text + atom.text)
         out.append(Atom(kind, atom.start, atom.end, atom.text))
+    return join_protected(out)
+
+
+def join_protected(atoms: Sequence[Atom]) -> list[Atom]:
+    """Join neighbouring protected atoms into one."""
+    out: list[Atom] = []
+    for atom in atoms:
+        if out and atom.kind is AtomKind.PROTECTED and out[-1].kind is AtomKind.PROTECTED:
+            prev = out.pop()
+            out.append(Atom(AtomKind.PROTECTED, prev.start, atom.end, prev.text + atom.text))
+        else:
+            out.append(atom)
     return out

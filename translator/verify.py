@@ -75,8 +75,16 @@ def _signature(token: Token) -> tuple[object, ...]:
     elif token.type == "footnote_ref":
         content = (token.meta or {}).get("label")
     attrs = tuple(sorted((k, str(v)) for k, v in token.attrs.items()))
-    return (token.type, token.tag, token.nesting, token.markup, token.info, attrs, content,
-            token.hidden)
+    return (
+        token.type,
+        token.tag,
+        token.nesting,
+        token.markup,
+        token.info,
+        attrs,
+        content,
+        token.hidden,
+    )
 
 
 def _describe(signature: tuple[object, ...]) -> str:

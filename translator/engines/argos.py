@@ -17,9 +17,7 @@ class ArgosEngine:
 
     @classmethod
     def load(cls) -> ArgosEngine:
-        raise EngineError(
-            "the argos engine is not available yet (issue 3); use --engine pseudo"
-        )
+        raise EngineError("the argos engine is not available yet (issue 3); use --engine pseudo")
 
     def translate(self, texts: Sequence[str]) -> list[str]:  # pragma: no cover
         raise EngineError("the argos engine is not available yet")

@@ -1,0 +1,50 @@
+"""Shared helpers: run the CLI, strip provenance, count engine calls."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from translator.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+CONTENT = REPO / "content"
+SHARED = REPO.parent / "shared"
+
+_PROVENANCE_YAML = re.compile(r"^machine_translation:\r?\n(?:  .*\r?\n)+", re.MULTILINE)
+_PROVENANCE_TOML = re.compile(r"\r?\n\[machine_translation\]\r?\n(?:.*=.*\r?\n)+")
+_ONLY_PROVENANCE = re.compile(r"\A---\r?\n---\r?\n")
+
+
+def strip_provenance(text: str) -> str:
+    """Remove translator's provenance record, and the front matter it alone made."""
+    text = _PROVENANCE_TOML.sub("", _PROVENANCE_YAML.sub("", text, count=1), count=1)
+    return _ONLY_PROVENANCE.sub("", text, count=1)
+
+
+def run(args: Sequence[str | Path]) -> Result:
+    """Invoke the CLI in-process, as a user would from a shell."""
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+class CountingEngine:
+    """A pseudo-like engine that records every batch it receives."""
+
+    name = "counting"
+    model = "none"
+
+    def __init__(self) -> None:
+        self.batches: list[list[str]] = []
+
+    def translate(self, texts: Sequence[str]) -> list[str]:
+        self.batches.append(list(texts))
+        return [t.translate(str.maketrans("aeiouAEIOU", "áéíóúÁÉÍÓÚ")) for t in texts]
+
+
+@pytest.fixture
+def counting() -> CountingEngine:
+    return CountingEngine()
