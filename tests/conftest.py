@@ -48,3 +48,21 @@ class CountingEngine:
 @pytest.fixture
 def counting() -> CountingEngine:
     return CountingEngine()
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Keep every test away from the user's models, memory, settings and home folder."""
+    home = tmp_path_factory.mktemp("home")
+    for name, value in {
+        "HOME": home,
+        "XDG_DATA_HOME": home / "data",
+        "XDG_CACHE_HOME": home / "cache",
+        "XDG_CONFIG_HOME": home / "config",
+        "TRANSLATOR_MODELS_DIR": home / "models",
+        "TRANSLATOR_MEMORY": home / "memory.sqlite",
+    }.items():
+        monkeypatch.setenv(name, str(value))
+    for name in ("ARGOS_PACKAGES_DIR", "TRANSLATOR_PACKAGE_INDEX", "ARGOS_PACKAGE_INDEX"):
+        monkeypatch.delenv(name, raising=False)
+    return home

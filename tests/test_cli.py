@@ -46,14 +46,14 @@ def test_translate_writes_beside_the_source(article: Path) -> None:
 )
 def test_target_names(tmp_path: Path, name: str, target: str) -> None:
     (tmp_path / name).write_text(DUTCH, encoding="utf-8")
-    assert run(["translate", tmp_path / name]).exit_code == 0
+    assert run(["translate", "--engine", "pseudo", tmp_path / name]).exit_code == 0
     assert (tmp_path / target).is_file()
 
 
 def test_second_run_is_byte_identical_and_reports_unchanged(article: Path) -> None:
-    run(["translate", article])
+    run(["translate", "--engine", "pseudo", article])
     first = article.with_name("index.en.md").read_bytes()
-    result = run(["translate", article])
+    result = run(["translate", "--engine", "pseudo", article])
     assert article.with_name("index.en.md").read_bytes() == first
     assert "unchanged" in result.output
 
@@ -61,17 +61,17 @@ def test_second_run_is_byte_identical_and_reports_unchanged(article: Path) -> No
 def test_refuses_to_overwrite_a_human_translation(article: Path) -> None:
     human = article.with_name("index.en.md")
     human.write_text("---\ntitle: The municipalities\n---\n\nHand written.\n", encoding="utf-8")
-    result = run(["translate", article])
+    result = run(["translate", "--engine", "pseudo", article])
     assert result.exit_code == 1
     assert "was not written by translator" in result.output
     assert "--force" in result.output
     assert human.read_text(encoding="utf-8").endswith("Hand written.\n")
-    assert run(["translate", "--force", article]).exit_code == 0
+    assert run(["translate", "--engine", "pseudo", "--force", article]).exit_code == 0
     assert "Dé gémééntén" in human.read_text(encoding="utf-8")
 
 
 def test_output_to_stdout(article: Path) -> None:
-    result = run(["translate", "-o", "-", article])
+    result = run(["translate", "--engine", "pseudo", "-o", "-", article])
     assert result.exit_code == 0
     assert "Dé gémééntén délén" in result.stdout
     assert not article.with_name("index.en.md").exists()
@@ -79,19 +79,19 @@ def test_output_to_stdout(article: Path) -> None:
 
 def test_output_to_a_named_file(article: Path, tmp_path: Path) -> None:
     out = tmp_path / "elders" / "english.md"
-    assert run(["translate", "-o", out, article]).exit_code == 0
+    assert run(["translate", "--engine", "pseudo", "-o", out, article]).exit_code == 0
     assert "Dé gémééntén délén" in out.read_text(encoding="utf-8")
 
 
 def test_output_option_takes_one_path(article: Path) -> None:
-    result = run(["translate", "-o", "x.md", article, article])
+    result = run(["translate", "--engine", "pseudo", "-o", "x.md", article, article])
     assert result.exit_code == 2
     assert "single PATH" in result.output
 
 
 def test_english_source_is_refused(article: Path) -> None:
-    run(["translate", article])
-    result = run(["translate", "--from", "nl", article.with_name("index.en.md")])
+    run(["translate", "--engine", "pseudo", article])
+    result = run(["translate", "--engine", "pseudo", "--from", "nl", article.with_name("index.en.md")])
     assert result.exit_code == 1
     assert "English file already" in result.output
 
@@ -101,11 +101,11 @@ def test_non_dutch_article_is_skipped(tmp_path: Path) -> None:
     path.write_text(
         "The municipalities share their results with each other every week.\n", encoding="utf-8"
     )
-    result = run(["translate", path])
+    result = run(["translate", "--engine", "pseudo", path])
     assert result.exit_code == 0
     assert "skipped" in result.output and "'en'" in result.output
     assert not (tmp_path / "index.en.md").exists()
-    assert run(["translate", "--from", "nl", path]).exit_code == 0
+    assert run(["translate", "--engine", "pseudo", "--from", "nl", path]).exit_code == 0
     assert (tmp_path / "index.en.md").exists()
 
 
@@ -128,7 +128,7 @@ def test_bad_input_is_one_line_and_others_still_run(tmp_path: Path, name: str) -
     good = tmp_path / "good" / "index.md"
     good.parent.mkdir()
     good.write_text(DUTCH, encoding="utf-8")
-    result = run(["translate", "--from", "nl", bad, good])
+    result = run(["translate", "--engine", "pseudo", "--from", "nl", bad, good])
     assert result.exit_code == 1
     errors = [line for line in result.output.splitlines() if line.startswith("error:")]
     assert len(errors) == 1
@@ -139,7 +139,7 @@ def test_bad_input_is_one_line_and_others_still_run(tmp_path: Path, name: str) -
 
 
 def test_missing_path_and_directory(tmp_path: Path) -> None:
-    result = run(["translate", tmp_path / "nope.md", tmp_path])
+    result = run(["translate", "--engine", "pseudo", tmp_path / "nope.md", tmp_path])
     assert result.exit_code == 1
     assert "no such file" in result.output
     assert "is a directory" in result.output

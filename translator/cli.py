@@ -15,9 +15,11 @@ from pathlib import Path
 
 import click
 
-from translator import __version__, output
+from translator import __version__, models, output
+from translator.config import Settings, load_settings
 from translator.engines import ENGINES, Engine, load_engine
 from translator.errors import TranslatorError
+from translator.memory import Memory, export_tmx
 from translator.pipeline import Options, Result, load, translate_paths
 from translator.protect import protect
 
@@ -27,6 +29,11 @@ _FROM = click.option(
     "source_language",
     type=click.Choice(["nl"]),
     help="Treat every file as Dutch and turn language detection off.",
+)
+_MODELS_DIR = click.option(
+    "--models-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Where Argos packages are installed (default: TRANSLATOR_MODELS_DIR or user data).",
 )
 _NO_FRONT_MATTER = click.option(
     "--no-front-matter",
@@ -53,27 +60,52 @@ def main() -> None:
 @click.option(
     "--engine",
     type=click.Choice(ENGINES),
-    default="pseudo",
-    show_default=True,
-    help="Translation engine: pseudo is deterministic and model-free.",
+    help="argos: offline neural translation (default); pseudo: deterministic, model-free.",
 )
 @_FROM
 @click.option("--force", is_flag=True, help="Overwrite English files translator did not write.")
 @_NO_FRONT_MATTER
+@click.option("--beam-size", type=click.IntRange(1, 16), help="Beam width (default 4).")
+@click.option("--compute-type", help="CTranslate2 compute type (default int8).")
+@click.option("--device", type=click.Choice(["cpu", "cuda"]), help="Where to decode.")
+@click.option("--inter-threads", type=click.IntRange(1), help="Batches decoded in parallel.")
+@click.option("--intra-threads", type=click.IntRange(0), help="Threads per batch (0: all).")
+@_MODELS_DIR
+@click.option(
+    "--memory",
+    "memory_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Translation memory database (default in the user cache folder).",
+)
+@click.option("--no-memory", is_flag=True, help="Neither read nor write the translation memory.")
 def translate(
     paths: tuple[Path, ...],
     out: Path | None,
-    engine: str,
+    engine: str | None,
     source_language: str | None,
     force: bool,
     no_front_matter: bool,
+    beam_size: int | None,
+    compute_type: str | None,
+    device: str | None,
+    inter_threads: int | None,
+    intra_threads: int | None,
+    models_dir: Path | None,
+    memory_path: Path | None,
+    no_memory: bool,
 ) -> None:
     """Translate PATHS (index.md, index.nl.md, about.md …) into index.en.md beside each.
 
-    All files share one engine load and one batch.
+    All files share one engine load and one batch. Settings come from
+    [tool.translator] in pyproject.toml or a translator.toml; options win.
     """
     if out is not None and len(paths) > 1:
         raise click.UsageError("-o/--output takes a single PATH; drop -o to write beside each")
+    settings = _settings(
+        engine=engine, beam_size=beam_size, compute_type=compute_type, device=device,
+        inter_threads=inter_threads, intra_threads=intra_threads, models_dir=models_dir,
+        memory="off" if no_memory else memory_path,
+    )
     failed: list[TranslatorError] = []
     targets: dict[Path, Path | None] = {}
     for path in paths:
@@ -81,11 +113,20 @@ def translate(
             targets[path] = _target(path, out, force=force)
         except TranslatorError as exc:
             failed.append(exc)
-    options = Options(source_language=source_language, front_matter=not no_front_matter)
+    options = Options(
+        source_language=source_language,
+        front_matter=not no_front_matter,
+        front_matter_keys=settings.front_matter_keys,
+    )
+    loaded: list[Engine] = []
     with _progress(len(targets)) as tick:
-        results = translate_paths(list(targets), _engine_factory(engine), options, progress=tick)
+        results = translate_paths(
+            list(targets), _engine_factory(settings, loaded), options, progress=tick
+        )
     for result in results:
         failed.extend(_report(result, targets[result.path]))
+    if loaded:
+        _summary(loaded[0], results)
     for error in failed:
         click.secho(f"error: {error}", fg="red", err=True)
     if failed:
@@ -150,6 +191,124 @@ def segments(
         click.echo(f"{row['line']:>5}  {kind:<24} {row['text']}{note}")
 
 
+@main.group("models")
+def models_group() -> None:
+    """List, install and remove Argos Translate models."""
+
+
+@models_group.command("list")
+@_MODELS_DIR
+def models_list(models_dir: Path | None) -> None:
+    """Show the installed models."""
+    settings = _settings(models_dir=models_dir)
+    found = models.installed(settings.models_dir)
+    if not found:
+        click.echo(f"no models installed in {settings.models_dir}", err=True)
+    for model in found:
+        click.echo(f"{model.name}\t{model.from_code}->{model.to_code}\t{model.version}\t{model.path}")
+
+
+@models_group.command("install")
+@click.option(
+    "--file",
+    "archive",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Install this .argosmodel file instead of downloading (for machines without internet).",
+)
+@_MODELS_DIR
+def models_install(archive: Path | None, models_dir: Path | None) -> None:
+    """Download and install the Dutch→English model, or install one from --file."""
+    settings = _settings(models_dir=models_dir)
+    try:
+        if archive is not None:
+            model = models.install_file(settings.models_dir, archive)
+        else:
+            with _download_bar() as progress:
+                model = models.install_from_index(settings.models_dir, progress)
+    except TranslatorError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"installed {model.name} ({model.from_code}->{model.to_code} {model.version}) "
+               f"in {model.path}")
+
+
+@models_group.command("remove")
+@click.argument("name")
+@_MODELS_DIR
+def models_remove(name: str, models_dir: Path | None) -> None:
+    """Uninstall the model NAME (as shown by 'models list')."""
+    settings = _settings(models_dir=models_dir)
+    try:
+        model = models.remove(settings.models_dir, name)
+    except TranslatorError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"removed {model.name} from {settings.models_dir}")
+
+
+_MEMORY = click.option(
+    "--memory",
+    "memory_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Translation memory database (default in the user cache folder).",
+)
+
+
+@main.group("memory")
+def memory_group() -> None:
+    """Inspect, export and clear the translation memory."""
+
+
+def _open_memory(memory_path: Path | None) -> Memory:
+    settings = _settings(memory=memory_path)
+    if settings.memory is None:
+        raise click.ClickException("the translation memory is turned off in the settings")
+    try:
+        return Memory(settings.memory)
+    except TranslatorError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@memory_group.command("stats")
+@_MEMORY
+def memory_stats(memory_path: Path | None) -> None:
+    """Entries per model, and where the memory is."""
+    memory = _open_memory(memory_path)
+    stats = memory.stats()
+    memory.close()
+    click.echo(f"{stats.path}: {stats.entries} entries, {stats.size // 1024} KiB")
+    for model, count in sorted(stats.models.items()):
+        click.echo(f"  {model}\t{count}")
+
+
+@memory_group.command("export")
+@click.option("--format", "fmt", type=click.Choice(["tmx"]), default="tmx", show_default=True)
+@click.option("-o", "--output", "out", type=click.Path(path_type=Path, allow_dash=True),
+              default="-", show_default=True, help="Where to write; - for stdout.")
+@_MEMORY
+def memory_export(fmt: str, out: Path, memory_path: Path | None) -> None:
+    """Export the memory as TMX 1.4, for CAT tools (OmegaT, Trados …)."""
+    memory = _open_memory(memory_path)
+    document = export_tmx(memory)
+    memory.close()
+    if str(out) == "-":
+        click.echo(document, nl=False)
+    else:
+        output.write_atomic(out, document)
+        click.echo(f"wrote {out}", err=True)
+
+
+@memory_group.command("clear")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@_MEMORY
+def memory_clear(yes: bool, memory_path: Path | None) -> None:
+    """Delete every entry of the translation memory."""
+    memory = _open_memory(memory_path)
+    if not yes and not click.confirm(f"Delete all entries of {memory.path}?"):
+        raise click.Abort
+    removed = memory.clear()
+    memory.close()
+    click.echo(f"removed {removed} entries from {memory.path}")
+
+
 # --- helpers -------------------------------------------------------------------------------------
 
 
@@ -162,14 +321,42 @@ def _target(path: Path, out: Path | None, *, force: bool) -> Path | None:
     return target
 
 
-def _engine_factory(name: str) -> Callable[[], Engine]:
+def _settings(**overrides: object) -> Settings:
+    try:
+        return load_settings(**overrides)
+    except TranslatorError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _engine_factory(settings: Settings, loaded: list[Engine]) -> Callable[[], Engine]:
+    """Load the engine only when some file needs it, and remember it for the summary."""
+
     def factory() -> Engine:
         try:
-            return load_engine(name)
+            engine = load_engine(settings.engine, settings)
         except TranslatorError as exc:
             raise click.ClickException(str(exc)) from None
+        loaded.append(engine)
+        return engine
 
     return factory
+
+
+def _summary(engine: Engine, results: Sequence[Result]) -> None:
+    """One line on what the engine did: the run report."""
+    fallbacks = sum(r.stats.fallbacks for r in results)
+    stats = getattr(engine, "stats", None)
+    line = f"{engine.name} {engine.model}"
+    if stats is not None:
+        line += (
+            f": {stats.sentences} sentences, {stats.remembered} distinct from memory, "
+            f"{stats.decoded} decoded in {stats.seconds:.1f} s; "
+            f"{stats.aligned} placeholders aligned"
+        )
+        if stats.split:
+            line += f"; {stats.split} long sentences split"
+    line += f"; {fallbacks} segments translated run by run"
+    click.echo(line, err=True)
 
 
 def _report(result: Result, target: Path | None) -> Sequence[TranslatorError]:
@@ -196,6 +383,27 @@ def _report(result: Result, target: Path | None) -> Sequence[TranslatorError]:
     verb = "translated" if written else "unchanged "
     click.echo(f"{verb} {result.path} -> {target} ({details})", err=True)
     return []
+
+
+@contextmanager
+def _download_bar() -> Iterator[models.Progress]:
+    """A download progress bar on a terminal; a line per megabyte-ish step elsewhere."""
+    state: dict[str, object] = {}
+
+    def progress(received: int, total: int | None) -> None:
+        bar = state.get("bar")
+        if bar is None:
+            bar = click.progressbar(length=total or 0, label="downloading", file=sys.stderr)
+            bar.__enter__()
+            state["bar"] = bar
+        bar.update(received - int(state.get("seen", 0)))  # type: ignore[attr-defined]
+        state["seen"] = received
+
+    try:
+        yield progress
+    finally:
+        if "bar" in state:
+            state["bar"].__exit__(None, None, None)  # type: ignore[attr-defined]
 
 
 @contextmanager

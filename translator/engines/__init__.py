@@ -9,9 +9,12 @@ Markdown code stay fast.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from translator.errors import ConfigError
+
+if TYPE_CHECKING:
+    from translator.config import Settings
 
 
 class Engine(Protocol):
@@ -27,17 +30,21 @@ class Engine(Protocol):
         ...
 
 
-ENGINES = ("pseudo", "argos")
+ENGINES = ("argos", "pseudo")
 
 
-def load_engine(name: str) -> Engine:
-    """Create the named engine; load any model it needs."""
+def load_engine(name: str, settings: Settings | None = None) -> Engine:
+    """Create the named engine; load any model it needs (and open the memory)."""
     if name == "pseudo":
         from translator.engines.pseudo import PseudoEngine  # noqa: PLC0415
 
         return PseudoEngine()
     if name == "argos":
+        from translator.config import load_settings  # noqa: PLC0415
         from translator.engines.argos import ArgosEngine  # noqa: PLC0415
+        from translator.memory import Memory  # noqa: PLC0415
 
-        return ArgosEngine.load()
+        settings = settings or load_settings()
+        memory = Memory(settings.memory) if settings.memory is not None else None
+        return ArgosEngine.load(settings, memory)
     raise ConfigError(f"unknown engine {name!r}; choose one of: {', '.join(ENGINES)}")

@@ -1,0 +1,155 @@
+"""Translation memory: nothing is decoded twice.
+
+An embedded SQLite database keyed by model name and version, glossary hash and
+the normalised source sentence. It keeps the target pieces and their alignment
+to the source pieces as well as the text, so that a sentence found in memory
+can still have its markup placed back exactly as after decoding. TMX 1.4 export
+hands the memory to CAT tools.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import closing
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from xml.sax.saxutils import escape, quoteattr
+
+from translator import __version__
+from translator.errors import TranslatorError
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS segments (
+    model TEXT NOT NULL,
+    glossary TEXT NOT NULL,
+    source TEXT NOT NULL,
+    target TEXT NOT NULL,
+    pieces TEXT NOT NULL,
+    alignment TEXT NOT NULL,
+    origin TEXT NOT NULL DEFAULT 'mt',
+    created TEXT NOT NULL,
+    PRIMARY KEY (model, glossary, source)
+) WITHOUT ROWID;
+"""
+
+
+class MemoryError_(TranslatorError):
+    """The memory database cannot be opened or is damaged."""
+
+
+def normalize(sentence: str) -> str:
+    """The memory key of a sentence: NFC, whitespace folded."""
+    return " ".join(unicodedata.normalize("NFC", sentence).split())
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One remembered translation."""
+
+    source: str
+    target: str
+    pieces: tuple[str, ...]
+    """Target SentencePiece pieces, as decoded."""
+    alignment: tuple[int, ...]
+    """For each target piece, the source piece it attends to most."""
+
+
+@dataclass(frozen=True, slots=True)
+class Stats:
+    entries: int
+    models: dict[str, int]
+    path: Path
+    size: int
+
+
+class Memory:
+    """A translation memory in one SQLite file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(path, timeout=30)
+            self._db.executescript(_SCHEMA)
+        except (OSError, sqlite3.Error) as exc:
+            raise MemoryError_(
+                f"cannot open the translation memory: {exc}; set TRANSLATOR_MEMORY or "
+                "'memory' in [tool.translator] to a writable file, or pass --no-memory",
+                path=path,
+            ) from None
+
+    def close(self) -> None:
+        self._db.close()
+
+    def lookup(self, model: str, glossary: str, sources: Iterable[str]) -> dict[str, Entry]:
+        """Entries for those sources that are in memory."""
+        found: dict[str, Entry] = {}
+        keys = list(dict.fromkeys(normalize(s) for s in sources))
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            rows = self._db.execute(
+                "SELECT source, target, pieces, alignment FROM segments "
+                f"WHERE model = ? AND glossary = ? AND source IN ({','.join('?' * len(chunk))})",
+                (model, glossary, *chunk),
+            )
+            for source, target, pieces, alignment in rows:
+                found[source] = Entry(
+                    source, target, tuple(json.loads(pieces)), tuple(json.loads(alignment))
+                )
+        return found
+
+    def store(self, model: str, glossary: str, entries: Sequence[Entry], origin: str = "mt") -> None:
+        now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        with self._db:
+            self._db.executemany(
+                "INSERT OR REPLACE INTO segments VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (model, glossary, normalize(e.source), e.target, json.dumps(e.pieces),
+                     json.dumps(e.alignment), origin, now)
+                    for e in entries
+                ],
+            )
+
+    def stats(self) -> Stats:
+        models = dict(self._db.execute("SELECT model, COUNT(*) FROM segments GROUP BY model"))
+        return Stats(sum(models.values()), models, self.path, self.path.stat().st_size)
+
+    def clear(self) -> int:
+        with self._db:
+            return self._db.execute("DELETE FROM segments").rowcount
+
+    def rows(self) -> Iterator[tuple[str, str, str, str, str]]:
+        yield from self._db.execute(
+            "SELECT model, source, target, origin, created FROM segments ORDER BY model, source"
+        )
+
+
+def open_memory(path: Path) -> closing[Memory]:
+    """Open a memory as a context manager that closes it."""
+    return closing(Memory(path))
+
+
+def export_tmx(memory: Memory) -> str:
+    """The memory as a TMX 1.4 document (Dutch source, English target)."""
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<tmx version="1.4">',
+        f'  <header creationtool="translator" creationtoolversion={quoteattr(__version__)} '
+        'datatype="plaintext" segtype="sentence" adminlang="en" srclang="nl" o-tmf="sqlite"/>',
+        "  <body>",
+    ]
+    for model, source, target, origin, created in memory.rows():
+        stamp = created.replace("-", "").replace(":", "")
+        lines += [
+            f'    <tu creationdate="{stamp}" creationid={quoteattr(model)}>',
+            f'      <prop type="x-origin">{escape(origin)}</prop>',
+            f'      <tuv xml:lang="nl"><seg>{escape(source)}</seg></tuv>',
+            f'      <tuv xml:lang="en"><seg>{escape(target)}</seg></tuv>',
+            "    </tu>",
+        ]
+    lines += ["  </body>", "</tmx>", ""]
+    return "\n".join(lines)

@@ -1,0 +1,89 @@
+"""Sentence splitting for Dutch, offline.
+
+Argos's own splitter (MiniSBD) downloads a model on first use, so pysbd does
+the work here (``clean=False, char_span=True`` keeps exact offsets). pysbd
+splits after common Dutch abbreviations followed by a capital ("bijv. De …",
+"mevr. Jansen"); those splits are merged back.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable
+from typing import Any
+
+ABBREVIATIONS = frozenset(
+    """a.s. bijv. bv. blz. ca. d.w.z. dhr. dr. drs. e.a. e.d. enz. etc. evt. excl. i.c.m.
+    i.p.v. i.s.m. i.o.m. incl. ing. ir. jl. m.a.w. m.b.t. m.i.v. mevr. mr. mw. nl. nr.
+    o.a. o.b.v. o.l.v. p.m. prof. resp. st. t.a.v. t.b.v. t.o.v. vgl. z.g.a.n. zgn. zg.""".split()
+)
+
+_LAST_WORD = re.compile(r"(\S+)\s*$")
+_CLAUSE = re.compile(r"[,;:]\s+|\s+[-–]\s+")
+
+
+@functools.cache
+def _segmenter() -> Any:
+    import pysbd  # noqa: PLC0415
+
+    return pysbd.Segmenter(language="nl", clean=False, char_span=True)
+
+
+def split(text: str) -> list[tuple[int, int]]:
+    """Sentence spans ``(start, end)`` that cover ``text`` from end to end.
+
+    Each span includes the whitespace that follows its sentence.
+    """
+    if not text.strip():
+        return [(0, len(text))]
+    spans = [(s.start, s.end) for s in _segmenter().segment(text)]
+    if not spans or spans[0][0] != 0 or any(a[1] != b[0] for a, b in zip(spans, spans[1:])):
+        return [(0, len(text))]  # pysbd lost characters: keep the text whole
+    spans[-1] = (spans[-1][0], len(text))
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and _ends_in_abbreviation(text[merged[-1][0] : merged[-1][1]]):
+            merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _ends_in_abbreviation(sentence: str) -> bool:
+    found = _LAST_WORD.search(sentence)
+    return found is not None and found.group(1).lower() in ABBREVIATIONS
+
+
+def limit(text: str, count: Callable[[str], int], maximum: int) -> list[tuple[int, int]]:
+    """Cut a sentence longer than ``maximum`` tokens into spans that each fit.
+
+    Cuts fall after a clause mark (comma, semicolon, colon, dash) where one is
+    near, else between words; a word longer than the limit stays whole.
+    Nothing is dropped: the spans cover the text.
+    """
+    if count(text) <= maximum:
+        return [(0, len(text))]
+    clause = {m.end() for m in _CLAUSE.finditer(text)}
+    cuts = sorted(clause | {m.end() for m in re.finditer(r"\s+", text)} - {len(text)})
+    spans: list[tuple[int, int]] = []
+    start = 0
+    while count(text[start:]) > maximum:
+        later = [c for c in cuts if c > start]
+        if not later:
+            break
+        # Token counts grow with the prefix: binary-search the longest prefix that fits.
+        low, high = 0, len(later) - 1
+        while low < high:
+            middle = (low + high + 1) // 2
+            if count(text[start : later[middle]]) <= maximum:
+                low = middle
+            else:
+                high = middle - 1
+        best = later[low]
+        clauses = [c for c in later[: low + 1] if c in clause and c >= start + (best - start) // 2]
+        end = max(clauses) if clauses else best
+        spans.append((start, end))
+        start = end
+    spans.append((start, len(text)))
+    return spans
