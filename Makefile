@@ -1,12 +1,15 @@
 # translator: every entry point a developer or CI needs.
 # `make install` sets up a fresh machine; `make test` proves it.
 
-PYTHON ?= python3
-VENV   ?= .venv
-BIN    := $(VENV)/bin
+PYTHON  ?= python3
+VENV    ?= .venv
+BIN     := $(VENV)/bin
 CONTENT ?= content
+SOURCES  = $$(find $(CONTENT) -name '*.md' ! -name '*.en.md' ! -name '*.en.markdown' | sort)
+# make demo keeps its word-for-word model and memory inside the repository.
+DEMO    := build/demo
 
-.PHONY: install test lint type format translate bench clean
+.PHONY: install test lint type format translate demo bench clean
 
 install:
 	$(PYTHON) -m venv $(VENV)
@@ -18,20 +21,37 @@ test: lint type
 	$(BIN)/python -m pytest
 
 lint:
-	$(BIN)/ruff check translator tests
-	$(BIN)/ruff format --check translator tests
+	$(BIN)/ruff check translator tests bench
+	$(BIN)/ruff format --check translator tests bench
 
 type:
 	$(BIN)/mypy
 
 format:
-	$(BIN)/ruff check --fix translator tests
-	$(BIN)/ruff format translator tests
+	$(BIN)/ruff check --fix translator tests bench
+	$(BIN)/ruff format translator tests bench
 
-# The main job: English page bundles for every Dutch article under content/.
+# The main job: English page bundles for every Dutch article under content/,
+# with the real Argos model (installed from the Argos index when missing).
 translate:
-	$(BIN)/translator translate --engine pseudo \
-		$$(find $(CONTENT) -name '*.md' ! -name '*.en.md' ! -name '*.en.markdown' | sort)
+	@$(BIN)/translator models list 2>/dev/null | grep -q 'nl->en' || \
+		$(BIN)/translator models install || { \
+		echo "make translate: no Dutch->English model, and the Argos index cannot be reached."; \
+		echo "  Install one from a file: translator models install --file PATH.argosmodel"; \
+		echo "  Or see the whole pipeline run offline with a word-for-word model: make demo"; \
+		exit 1; }
+	$(BIN)/translator translate --engine argos $(SOURCES)
+
+# Offline demo: a word-for-word model built from the glossary and a small lexicon.
+demo:
+	$(BIN)/python -m translator.testing build-model $(DEMO)/demo.argosmodel --name word-for-word-demo --lexicon glossary/demo-lexicon.tsv
+	TRANSLATOR_MODELS_DIR=$(DEMO)/models $(BIN)/translator models install --file $(DEMO)/demo.argosmodel
+	@echo "== word-for-word demo model: the English below is NOT a real translation =="
+	TRANSLATOR_MODELS_DIR=$(DEMO)/models TRANSLATOR_MEMORY=$(DEMO)/memory.sqlite \
+		$(BIN)/translator translate --engine argos $(SOURCES)
+
+bench:
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf build .mypy_cache .ruff_cache .pytest_cache

@@ -66,3 +66,19 @@ def isolated(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monke
     for name in ("ARGOS_PACKAGES_DIR", "TRANSLATOR_PACKAGE_INDEX", "ARGOS_PACKAGE_INDEX"):
         monkeypatch.delenv(name, raising=False)
     return home
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The word-for-word .argosmodel that translator.testing builds (once per session)."""
+    from translator.testing import build_model
+
+    return build_model(tmp_path_factory.mktemp("model") / "translate-nl_en-test.argosmodel")
+
+
+@pytest.fixture
+def installed(tiny_model: Path, isolated: Path) -> Path:
+    """Install the tiny model through the CLI, as a user without internet would."""
+    result = run(["models", "install", "--file", tiny_model])
+    assert result.exit_code == 0, result.output
+    return isolated / "models"

@@ -91,7 +91,9 @@ def test_output_option_takes_one_path(article: Path) -> None:
 
 def test_english_source_is_refused(article: Path) -> None:
     run(["translate", "--engine", "pseudo", article])
-    result = run(["translate", "--engine", "pseudo", "--from", "nl", article.with_name("index.en.md")])
+    result = run(
+        ["translate", "--engine", "pseudo", "--from", "nl", article.with_name("index.en.md")]
+    )
     assert result.exit_code == 1
     assert "English file already" in result.output
 

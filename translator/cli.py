@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -102,8 +103,13 @@ def translate(
     if out is not None and len(paths) > 1:
         raise click.UsageError("-o/--output takes a single PATH; drop -o to write beside each")
     settings = _settings(
-        engine=engine, beam_size=beam_size, compute_type=compute_type, device=device,
-        inter_threads=inter_threads, intra_threads=intra_threads, models_dir=models_dir,
+        engine=engine,
+        beam_size=beam_size,
+        compute_type=compute_type,
+        device=device,
+        inter_threads=inter_threads,
+        intra_threads=intra_threads,
+        models_dir=models_dir,
         memory="off" if no_memory else memory_path,
     )
     failed: list[TranslatorError] = []
@@ -205,7 +211,9 @@ def models_list(models_dir: Path | None) -> None:
     if not found:
         click.echo(f"no models installed in {settings.models_dir}", err=True)
     for model in found:
-        click.echo(f"{model.name}\t{model.from_code}->{model.to_code}\t{model.version}\t{model.path}")
+        click.echo(
+            f"{model.name}\t{model.from_code}->{model.to_code}\t{model.version}\t{model.path}"
+        )
 
 
 @models_group.command("install")
@@ -227,8 +235,10 @@ def models_install(archive: Path | None, models_dir: Path | None) -> None:
                 model = models.install_from_index(settings.models_dir, progress)
     except TranslatorError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"installed {model.name} ({model.from_code}->{model.to_code} {model.version}) "
-               f"in {model.path}")
+    click.echo(
+        f"installed {model.name} ({model.from_code}->{model.to_code} {model.version}) "
+        f"in {model.path}"
+    )
 
 
 @models_group.command("remove")
@@ -281,8 +291,15 @@ def memory_stats(memory_path: Path | None) -> None:
 
 @memory_group.command("export")
 @click.option("--format", "fmt", type=click.Choice(["tmx"]), default="tmx", show_default=True)
-@click.option("-o", "--output", "out", type=click.Path(path_type=Path, allow_dash=True),
-              default="-", show_default=True, help="Where to write; - for stdout.")
+@click.option(
+    "-o",
+    "--output",
+    "out",
+    type=click.Path(path_type=Path, allow_dash=True),
+    default="-",
+    show_default=True,
+    help="Where to write; - for stdout.",
+)
 @_MEMORY
 def memory_export(fmt: str, out: Path, memory_path: Path | None) -> None:
     """Export the memory as TMX 1.4, for CAT tools (OmegaT, Trados …)."""
@@ -321,7 +338,7 @@ def _target(path: Path, out: Path | None, *, force: bool) -> Path | None:
     return target
 
 
-def _settings(**overrides: object) -> Settings:
+def _settings(**overrides: Any) -> Settings:
     try:
         return load_settings(**overrides)
     except TranslatorError as exc:
@@ -349,9 +366,9 @@ def _summary(engine: Engine, results: Sequence[Result]) -> None:
     line = f"{engine.name} {engine.model}"
     if stats is not None:
         line += (
-            f": {stats.sentences} sentences, {stats.remembered} distinct from memory, "
-            f"{stats.decoded} decoded in {stats.seconds:.1f} s; "
-            f"{stats.aligned} placeholders aligned"
+            f": {stats.texts_remembered} segments from memory; {stats.sentences} sentences, "
+            f"{stats.remembered} distinct from memory, {stats.decoded} decoded in "
+            f"{stats.seconds:.1f} s; {stats.aligned} placeholders aligned"
         )
         if stats.split:
             line += f"; {stats.split} long sentences split"
@@ -385,25 +402,32 @@ def _report(result: Result, target: Path | None) -> Sequence[TranslatorError]:
     return []
 
 
+class _DownloadBar:
+    """A download progress bar, opened when the first bytes arrive and the size is known."""
+
+    def __init__(self) -> None:
+        self.bar: Any = None
+        self.seen = 0
+
+    def __call__(self, received: int, total: int | None) -> None:
+        if self.bar is None:
+            self.bar = click.progressbar(length=total or 0, label="downloading", file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(received - self.seen)
+        self.seen = received
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
 @contextmanager
 def _download_bar() -> Iterator[models.Progress]:
-    """A download progress bar on a terminal; a line per megabyte-ish step elsewhere."""
-    state: dict[str, object] = {}
-
-    def progress(received: int, total: int | None) -> None:
-        bar = state.get("bar")
-        if bar is None:
-            bar = click.progressbar(length=total or 0, label="downloading", file=sys.stderr)
-            bar.__enter__()
-            state["bar"] = bar
-        bar.update(received - int(state.get("seen", 0)))  # type: ignore[attr-defined]
-        state["seen"] = received
-
+    bar = _DownloadBar()
     try:
-        yield progress
+        yield bar
     finally:
-        if "bar" in state:
-            state["bar"].__exit__(None, None, None)  # type: ignore[attr-defined]
+        bar.close()
 
 
 @contextmanager

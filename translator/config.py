@@ -133,8 +133,9 @@ def load_settings(start: Path | None = None, **overrides: Any) -> Settings:
     found = find_config(start)
     if found is not None:
         settings = settings.merged(found[1], source=str(found[0]))
-    return settings.merged({k: v for k, v in overrides.items() if v is not None},
-                           source="command line")
+    return settings.merged(
+        {k: v for k, v in overrides.items() if v is not None}, source="command line"
+    )
 
 
 def _load(path: Path) -> dict[str, Any]:

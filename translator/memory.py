@@ -34,10 +34,17 @@ CREATE TABLE IF NOT EXISTS segments (
     created TEXT NOT NULL,
     PRIMARY KEY (model, glossary, source)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS rendered (
+    model TEXT NOT NULL,
+    glossary TEXT NOT NULL,
+    source TEXT NOT NULL,
+    target TEXT NOT NULL,
+    PRIMARY KEY (model, glossary, source)
+) WITHOUT ROWID;
 """
 
 
-class MemoryError_(TranslatorError):
+class MemoryStoreError(TranslatorError):
     """The memory database cannot be opened or is damaged."""
 
 
@@ -76,7 +83,7 @@ class Memory:
             self._db = sqlite3.connect(path, timeout=30)
             self._db.executescript(_SCHEMA)
         except (OSError, sqlite3.Error) as exc:
-            raise MemoryError_(
+            raise MemoryStoreError(
                 f"cannot open the translation memory: {exc}; set TRANSLATOR_MEMORY or "
                 "'memory' in [tool.translator] to a writable file, or pass --no-memory",
                 path=path,
@@ -102,16 +109,49 @@ class Memory:
                 )
         return found
 
-    def store(self, model: str, glossary: str, entries: Sequence[Entry], origin: str = "mt") -> None:
+    def store(
+        self, model: str, glossary: str, entries: Sequence[Entry], origin: str = "mt"
+    ) -> None:
         now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         with self._db:
             self._db.executemany(
                 "INSERT OR REPLACE INTO segments VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [
-                    (model, glossary, normalize(e.source), e.target, json.dumps(e.pieces),
-                     json.dumps(e.alignment), origin, now)
+                    (
+                        model,
+                        glossary,
+                        normalize(e.source),
+                        e.target,
+                        json.dumps(e.pieces),
+                        json.dumps(e.alignment),
+                        origin,
+                        now,
+                    )
                     for e in entries
                 ],
+            )
+
+    def rendered(self, model: str, glossary: str, texts: Iterable[str]) -> dict[str, str]:
+        """Whole engine texts (placeholders included) translated before, as the engine
+        returned them: a warm run needs neither the sentence splitter nor the model."""
+        keys = list(dict.fromkeys(texts))
+        found: dict[str, str] = {}
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            found.update(
+                self._db.execute(
+                    "SELECT source, target FROM rendered "
+                    f"WHERE model = ? AND glossary = ? AND source IN ({','.join('?' * len(chunk))})",
+                    (model, glossary, *chunk),
+                )
+            )
+        return found
+
+    def store_rendered(self, model: str, glossary: str, pairs: Iterable[tuple[str, str]]) -> None:
+        with self._db:
+            self._db.executemany(
+                "INSERT OR REPLACE INTO rendered VALUES (?, ?, ?, ?)",
+                [(model, glossary, source, target) for source, target in pairs],
             )
 
     def stats(self) -> Stats:
@@ -120,6 +160,7 @@ class Memory:
 
     def clear(self) -> int:
         with self._db:
+            self._db.execute("DELETE FROM rendered")
             return self._db.execute("DELETE FROM segments").rowcount
 
     def rows(self) -> Iterator[tuple[str, str, str, str, str]]:

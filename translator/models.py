@@ -84,8 +84,14 @@ def installed(models_dir: Path) -> list[InstalledModel]:
                 continue
             pkg = package.Package(folder)
             models.append(
-                InstalledModel(folder.name, folder, pkg.from_code, pkg.to_code,
-                               str(pkg.package_version), pkg.target_prefix or "")
+                InstalledModel(
+                    folder.name,
+                    folder,
+                    pkg.from_code,
+                    pkg.to_code,
+                    str(pkg.package_version),
+                    pkg.target_prefix or "",
+                )
             )
     return models
 
@@ -144,18 +150,18 @@ def check_archive(archive: Path) -> str:
             metadata = _metadata(archive, zf, folder)
             broken = zf.testzip()
     except zipfile.BadZipFile as exc:
-        raise ModelError(f"is a corrupt zip archive ({exc}); download it again",
-                         path=archive) from None
+        raise ModelError(
+            f"is a corrupt zip archive ({exc}); download it again", path=archive
+        ) from None
     if broken is not None:
-        raise ModelError(f"is corrupt ({broken} fails its checksum); download it again",
-                         path=archive)
+        raise ModelError(
+            f"is corrupt ({broken} fails its checksum); download it again", path=archive
+        )
     for required in ("model/model.bin",):
         if f"{folder}/{required}" not in names:
-            raise ModelError(f"is not an Argos model package: {required} is missing",
-                             path=archive)
+            raise ModelError(f"is not an Argos model package: {required} is missing", path=archive)
     if not any(f"{folder}/{t}" in names for t in ("sentencepiece.model", "bpe.model")):
-        raise ModelError("is not an Argos model package: it has no tokenizer model",
-                         path=archive)
+        raise ModelError("is not an Argos model package: it has no tokenizer model", path=archive)
     if (metadata.get("from_code"), metadata.get("to_code")) != (SOURCE, TARGET):
         raise ModelError(
             f"translates {metadata.get('from_code')}→{metadata.get('to_code')}, "
@@ -173,8 +179,9 @@ def _single_folder(archive: Path, names: list[str]) -> str:
             raise ModelError(f"has an unsafe path {name!r}; refusing to install", path=archive)
         tops.add(parts[0])
     if len(tops) != 1:
-        raise ModelError("is not an Argos model package: it must hold exactly one folder",
-                         path=archive)
+        raise ModelError(
+            "is not an Argos model package: it must hold exactly one folder", path=archive
+        )
     return tops.pop()
 
 
@@ -182,8 +189,9 @@ def _metadata(archive: Path, zf: zipfile.ZipFile, folder: str) -> dict[str, Any]
     try:
         data = json.loads(zf.read(f"{folder}/metadata.json"))
     except KeyError:
-        raise ModelError("is not an Argos model package: metadata.json is missing",
-                         path=archive) from None
+        raise ModelError(
+            "is not an Argos model package: metadata.json is missing", path=archive
+        ) from None
     except (ValueError, UnicodeDecodeError) as exc:
         raise ModelError(f"has an unreadable metadata.json ({exc})", path=archive) from None
     if not isinstance(data, dict):
@@ -199,8 +207,9 @@ def remove(models_dir: Path, name: str) -> InstalledModel:
                 package.uninstall(package.Package(model.path))
             return model
     names = ", ".join(m.name for m in installed(models_dir)) or "none"
-    raise ModelError(f"no installed model is called {name!r} (installed: {names}); "
-                     "see 'translator models list'")
+    raise ModelError(
+        f"no installed model is called {name!r} (installed: {names}); see 'translator models list'"
+    )
 
 
 Progress = Callable[[int, int | None], None]

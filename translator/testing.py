@@ -13,7 +13,7 @@ How the weights work (one encoder and one decoder layer, one head):
 
 * Every vector lives in a half space ``u = [token code | position]`` and is
   stored mirrored as ``[u, -u]``: its mean is 0 and its norm is known at every
-  LayerNorm, so each pre-norm LayerNorm is an exact identity (gamma = σ).
+  LayerNorm, so each pre-norm LayerNorm is an exact identity (gamma = sigma).
 * Token codes are deterministic ±1/√d vectors from SHA-256, nearly orthogonal.
   Positions are (cos, sin) pairs at K binary frequencies π/2^k, so that
   Σ cos(π Δ / 2^k) is at least 1 below its peak for any shift 0 < |Δ| < 2^K.
@@ -23,7 +23,7 @@ How the weights work (one encoder and one decoder layer, one head):
 * Cross-attention has two heads. One queries λ·pos(t) against keys pos(s):
   step t reads source position t and carries its code into the decoder. The
   other queries the position rotated one step on, reading from position t + 1
-  a flag pair (f, 1 − f): whether that piece continues the word (``ze`` after
+  a flag pair (f, 1 - f): whether that piece continues the word (``ze`` after
   ``▁de`` in "deze").
 * The feed-forward layer recognises the code of each mapped source piece and
   swaps it for the code of its target piece, unless the next piece continues
@@ -41,10 +41,9 @@ import hashlib
 import io
 import json
 import re
-import shutil
 import tempfile
 import zipfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -107,9 +106,14 @@ _PIECE = "\u2581"
 
 
 def lexicon_pieces(lexicon: Mapping[str, str]) -> dict[str, str]:
-    """Source piece → target piece, with capitalised forms added."""
+    """Source piece → target piece, with capitalised forms added.
+
+    Only single words map; a multi-word or hyphenated source is left out.
+    """
     pieces = {}
     for source, target in lexicon.items():
+        if not re.fullmatch(r"\w+", source):
+            continue
         for src, tgt in ((source, target), (source.capitalize(), target.capitalize())):
             pieces[_PIECE + src] = _PIECE + tgt.replace(" ", _PIECE)
     return pieces
@@ -129,9 +133,9 @@ def build_model(
     sp_bytes = _train_sentencepiece(mapping)
     processor = spm.SentencePieceProcessor(model_proto=sp_bytes)
     source_vocab = [processor.id_to_piece(i) for i in range(processor.get_piece_size())]
-    unknown = sorted(p for p in mapping if p not in set(source_vocab))
-    if unknown:  # pragma: no cover - guards the training settings below
-        raise ValueError(f"lexicon words split by SentencePiece: {unknown[:5]}")
+    # A source the tokenizer splits (a hyphenated word) cannot be mapped piece for piece.
+    known = set(source_vocab)
+    mapping = {s: t for s, t in mapping.items() if s in known}
     target_vocab = source_vocab + sorted(set(mapping.values()) - set(source_vocab))
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / name
@@ -214,124 +218,172 @@ def _continues_word(piece: str) -> bool:
     return not piece.startswith(_PIECE) and piece[:1].isalnum()
 
 
+class _Space:
+    """The half-space layout and the weight builders that keep vectors mirrored.
+
+    u = token code | position (cos, sin) pairs | flag pair (f, 1 - f); every
+    vector is stored as [u, -u].
+    """
+
+    def __init__(self) -> None:
+        import numpy as np  # noqa: PLC0415
+
+        self.np = np
+        self.pos0 = CODE_DIMS
+        self.flag0 = CODE_DIMS + 2 * FREQUENCIES
+        self.half = self.flag0 + 2
+        self.dims = 2 * self.half
+
+    def zeros(self, *shape: int) -> Any:
+        return self.np.zeros(shape, dtype=self.np.float32)
+
+    def mirror(self, rows: Any) -> Any:
+        return self.np.concatenate([rows, -rows], axis=-1).astype(self.np.float32)
+
+    def reads(self, half_map: Any) -> Any:
+        """A weight that applies ``half_map`` to u, given the mirrored [u, -u]."""
+        return self.np.concatenate([half_map / 2, -half_map / 2], axis=1).astype(self.np.float32)
+
+    def square(self, half_map: Any) -> Any:
+        """A map from [u, -u] to [A u, -A u]."""
+        return self.np.concatenate([self.reads(half_map), -self.reads(half_map)], axis=0)
+
+    def norm(self, norm_squared: float) -> tuple[Any, Any]:
+        """LayerNorm parameters that leave a mirrored vector of that norm unchanged."""
+        sigma = self.np.sqrt(2 * norm_squared / self.dims + EPSILON)
+        return self.np.full(self.dims, sigma, dtype=self.np.float32), self.zeros(self.dims)
+
+    def part(self, start: int, stop: int) -> Any:
+        selector = self.zeros(self.half, self.half)
+        selector[start:stop, start:stop] = self.np.eye(stop - start)
+        return selector
+
+    def positions(self) -> tuple[Any, Any]:
+        """The position table, and the rotation that maps pos(t) to pos(t + 1)."""
+        np = self.np
+        steps = np.arange(MAX_POSITIONS, dtype=np.float64)
+        table = self.zeros(MAX_POSITIONS, self.half)
+        rotate = self.zeros(self.half, self.half)
+        for k in range(FREQUENCIES):
+            theta = np.pi / 2 ** (k + 1)
+            i = self.pos0 + 2 * k
+            table[:, i], table[:, i + 1] = np.cos(theta * steps), np.sin(theta * steps)
+            c, s = np.cos(theta), np.sin(theta)
+            rotate[i : i + 2, i : i + 2] = [[c, -s], [s, c]]
+        return table, rotate
+
+
+# Norms squared of the vectors that reach each LayerNorm.
+_DECODER_INPUT = float(FREQUENCIES)  # position only
+_FULL = 2.0 + FREQUENCIES  # code (1) + positions (K) + flag pair (1)
+
+
 def _save_transformer(
     out: Path, source_vocab: Sequence[str], target_vocab: Sequence[str], mapping: Mapping[str, str]
 ) -> None:
-    import numpy as np  # noqa: PLC0415
     from ctranslate2.specs import TransformerSpec  # noqa: PLC0415
 
-    # Half-space layout: token code | position (cos, sin) pairs | flag pair (f, 1 - f).
-    pos0, flag0 = CODE_DIMS, CODE_DIMS + 2 * FREQUENCIES
-    half = flag0 + 2
-    dims = 2 * half
+    space = _Space()
     index = {piece: i for i, piece in enumerate(target_vocab)}
-    codes = np.stack([_code(i) for i in range(len(target_vocab))])
-    steps = np.arange(MAX_POSITIONS, dtype=np.float64)
-    positions = np.zeros((MAX_POSITIONS, half), dtype=np.float32)
-    rotate = np.zeros((half, half), dtype=np.float32)  # pos(t) → pos(t + 1)
-    for k in range(FREQUENCIES):
-        theta = np.pi / 2 ** (k + 1)
-        positions[:, pos0 + 2 * k] = np.cos(theta * steps)
-        positions[:, pos0 + 2 * k + 1] = np.sin(theta * steps)
-        c, s = np.cos(theta), np.sin(theta)
-        rotate[pos0 + 2 * k : pos0 + 2 * k + 2, pos0 + 2 * k : pos0 + 2 * k + 2] = [[c, -s], [s, c]]
-
-    def mirror(rows: Any) -> Any:
-        return np.concatenate([rows, -rows], axis=-1).astype(np.float32)
-
-    def reads(half_map: Any) -> Any:
-        """A weight that applies ``half_map`` to u, given the mirrored [u, -u]."""
-        return np.concatenate([half_map / 2, -half_map / 2], axis=1).astype(np.float32)
-
-    def square(half_map: Any) -> Any:
-        """A map from [u, -u] to [A u, -A u]."""
-        return np.concatenate([reads(half_map), -reads(half_map)], axis=0)
-
-    def norm(norm_squared: float) -> tuple[Any, Any]:
-        """LayerNorm parameters that leave a mirrored vector of that norm unchanged."""
-        sigma = np.sqrt(2 * norm_squared / dims + EPSILON)
-        return np.full(dims, sigma, dtype=np.float32), np.zeros(dims, dtype=np.float32)
-
-    def part(start: int, stop: int) -> Any:
-        selector = np.zeros((half, half), dtype=np.float32)
-        selector[start:stop, start:stop] = np.eye(stop - start)
-        return selector
-
+    codes = space.np.stack([_code(i) for i in range(len(target_vocab))])
     spec = TransformerSpec.from_config((1, 1), 2, pre_norm=True)
     spec.config.add_source_eos = True
     spec.config.layer_norm_epsilon = EPSILON
-    encoder, decoder = spec.encoder, spec.decoder
-    encoder.scale_embeddings = False
-    decoder.scale_embeddings = False
-
-    source_embedding = np.zeros((len(source_vocab), half), dtype=np.float32)
-    for i, piece in enumerate(source_vocab):
-        source_embedding[i, :CODE_DIMS] = codes[index[piece]]
-        flag = 1.0 if _continues_word(piece) else 0.0
-        source_embedding[i, flag0 : flag0 + 2] = (flag, 1.0 - flag)
-    encoder.embeddings[0].weight = mirror(source_embedding)
-    encoder.position_encodings.encodings = mirror(positions)
-    decoder.position_encodings.encodings = mirror(positions)
-    decoder.embeddings.weight = np.zeros((len(target_vocab), dims), dtype=np.float32)
-
-    full = 2.0 + FREQUENCIES  # code (1) + positions (K) + flag pair (1)
-    layer = encoder.layer[0]
-    layer.self_attention.layer_norm.gamma, layer.self_attention.layer_norm.beta = norm(full)
-    _zero_attention(layer.self_attention, dims)
-    _zero_ffn(layer.ffn, dims, norm(full))
-    encoder.layer_norm.gamma, encoder.layer_norm.beta = norm(full)
-
-    layer = decoder.layer[0]
-    layer.self_attention.layer_norm.gamma, layer.self_attention.layer_norm.beta = norm(FREQUENCIES)
-    _zero_attention(layer.self_attention, dims)
-
-    # Two heads of `half` dimensions each. Head 1 reads the source piece at position t
-    # (its code); head 2 reads the piece at t + 1 (its continuation flag).
-    cross = layer.attention
-    cross.layer_norm.gamma, cross.layer_norm.beta = norm(FREQUENCIES)
-    positions_only = part(pos0, flag0)
-    cross.linear[0].weight = np.concatenate(
-        [reads(QUERY_GAIN * positions_only), reads(QUERY_GAIN * rotate)], axis=0
-    )
-    cross.linear[0].bias = np.zeros(dims, dtype=np.float32)
-    keys = np.concatenate([reads(positions_only), reads(positions_only)], axis=0)
-    values = np.concatenate([reads(part(0, CODE_DIMS)), reads(part(flag0, half))], axis=0)
-    cross.linear[1].weight = np.concatenate([keys, values], axis=0)
-    cross.linear[1].bias = np.zeros(2 * dims, dtype=np.float32)
-    merge = np.zeros((half, dims), dtype=np.float32)  # concatenated heads → u
-    merge[:CODE_DIMS, :CODE_DIMS] = np.eye(CODE_DIMS)
-    merge[flag0:half, half + flag0 : half + half] = np.eye(2)
-    cross.linear[2].weight = np.concatenate([merge, -merge], axis=0)
-    cross.linear[2].bias = np.zeros(dims, dtype=np.float32)
-
+    spec.encoder.scale_embeddings = False
+    spec.decoder.scale_embeddings = False
+    _embeddings(spec, space, codes, source_vocab, index, len(target_vocab))
+    _pass_through(spec, space)
+    _cross_attention(spec.decoder.layer[0].attention, space)
     swaps = [(index[s], index[t]) for s, t in sorted(mapping.items()) if s != t]
-    detect = np.zeros((len(swaps), half), dtype=np.float32)
-    write = np.zeros((half, len(swaps)), dtype=np.float32)
-    for h, (s, t) in enumerate(swaps):
-        # A code dotted with itself gives 1, with any other code well under 0.5;
-        # a following piece that continues the word vetoes the swap.
-        detect[h, :CODE_DIMS] = 2 * codes[s]
-        detect[h, flag0] = -2.0
-        write[:CODE_DIMS, h] = codes[t] - codes[s]
-    ffn = layer.ffn
-    ffn.layer_norm.gamma, ffn.layer_norm.beta = norm(full)
-    ffn.linear_0.weight = reads(detect)
-    ffn.linear_0.bias = np.full(len(swaps), -1.0, dtype=np.float32)
-    ffn.linear_1.weight = np.concatenate([write, -write], axis=0).astype(np.float32)
-    ffn.linear_1.bias = np.zeros(dims, dtype=np.float32)
-
-    decoder.layer_norm.gamma, decoder.layer_norm.beta = norm(full)
-    output = np.zeros((len(target_vocab), half), dtype=np.float32)
+    _swap_ffn(spec.decoder.layer[0].ffn, space, codes, swaps)
+    spec.decoder.layer_norm.gamma, spec.decoder.layer_norm.beta = space.norm(_FULL)
+    output = space.zeros(len(target_vocab), space.half)
     output[:, :CODE_DIMS] = LOGIT_GAIN * codes
-    decoder.projection.weight = reads(output)
-    decoder.projection.bias = np.zeros(len(target_vocab), dtype=np.float32)
-
+    spec.decoder.projection.weight = space.reads(output)
+    spec.decoder.projection.bias = space.zeros(len(target_vocab))
     spec.register_source_vocabulary(list(source_vocab))
     spec.register_target_vocabulary(list(target_vocab))
     spec.validate()
     spec.optimize(quantization=None)
     out.mkdir(parents=True)
     spec.save(str(out))
+
+
+def _embeddings(
+    spec: Any,
+    space: _Space,
+    codes: Any,
+    source_vocab: Sequence[str],
+    index: Mapping[str, int],
+    target_size: int,
+) -> None:
+    embedding = space.zeros(len(source_vocab), space.half)
+    for i, piece in enumerate(source_vocab):
+        embedding[i, :CODE_DIMS] = codes[index[piece]]
+        flag = 1.0 if _continues_word(piece) else 0.0
+        embedding[i, space.flag0 : space.half] = (flag, 1.0 - flag)
+    spec.encoder.embeddings[0].weight = space.mirror(embedding)
+    table, _ = space.positions()
+    spec.encoder.position_encodings.encodings = space.mirror(table)
+    spec.decoder.position_encodings.encodings = space.mirror(table)
+    # The decoder never looks at what it wrote: it sees only its position.
+    spec.decoder.embeddings.weight = space.zeros(target_size, space.dims)
+
+
+def _pass_through(spec: Any, space: _Space) -> None:
+    """Zero the encoder layer and the decoder's self-attention: they add nothing."""
+    layer = spec.encoder.layer[0]
+    layer.self_attention.layer_norm.gamma, layer.self_attention.layer_norm.beta = space.norm(_FULL)
+    _zero_attention(layer.self_attention, space.dims)
+    _zero_ffn(layer.ffn, space.dims, space.norm(_FULL))
+    spec.encoder.layer_norm.gamma, spec.encoder.layer_norm.beta = space.norm(_FULL)
+    attention = spec.decoder.layer[0].self_attention
+    attention.layer_norm.gamma, attention.layer_norm.beta = space.norm(_DECODER_INPUT)
+    _zero_attention(attention, space.dims)
+
+
+def _cross_attention(cross: Any, space: _Space) -> None:
+    """Two heads of ``half`` dimensions: head 1 reads the code at source position t,
+    head 2 the continuation flag at position t + 1."""
+    np = space.np
+    _, rotate = space.positions()
+    positions_only = space.part(space.pos0, space.flag0)
+    cross.layer_norm.gamma, cross.layer_norm.beta = space.norm(_DECODER_INPUT)
+    cross.linear[0].weight = np.concatenate(
+        [space.reads(QUERY_GAIN * positions_only), space.reads(QUERY_GAIN * rotate)], axis=0
+    )
+    cross.linear[0].bias = space.zeros(space.dims)
+    keys = np.concatenate([space.reads(positions_only), space.reads(positions_only)], axis=0)
+    values = np.concatenate(
+        [space.reads(space.part(0, CODE_DIMS)), space.reads(space.part(space.flag0, space.half))],
+        axis=0,
+    )
+    cross.linear[1].weight = np.concatenate([keys, values], axis=0)
+    cross.linear[1].bias = space.zeros(2 * space.dims)
+    merge = space.zeros(space.half, space.dims)  # the two heads, concatenated → u
+    merge[:CODE_DIMS, :CODE_DIMS] = np.eye(CODE_DIMS)
+    merge[space.flag0 : space.half, space.half + space.flag0 :] = np.eye(2)
+    cross.linear[2].weight = np.concatenate([merge, -merge], axis=0)
+    cross.linear[2].bias = space.zeros(space.dims)
+
+
+def _swap_ffn(ffn: Any, space: _Space, codes: Any, swaps: Sequence[tuple[int, int]]) -> None:
+    """One hidden unit per mapped piece: swap its code for the target's.
+
+    A code dotted with itself gives 1, with any other code well under 0.5; a
+    following piece that continues the word vetoes the swap.
+    """
+    detect = space.zeros(len(swaps), space.half)
+    write = space.zeros(space.half, len(swaps))
+    for h, (source, target) in enumerate(swaps):
+        detect[h, :CODE_DIMS] = 2 * codes[source]
+        detect[h, space.flag0] = -2.0
+        write[:CODE_DIMS, h] = codes[target] - codes[source]
+    ffn.layer_norm.gamma, ffn.layer_norm.beta = space.norm(_FULL)
+    ffn.linear_0.weight = space.reads(detect)
+    ffn.linear_0.bias = space.np.full(len(swaps), -1.0, dtype=space.np.float32)
+    ffn.linear_1.weight = space.np.concatenate([write, -write], axis=0)
+    ffn.linear_1.bias = space.zeros(space.dims)
 
 
 def _zero_attention(attention: Any, dims: int) -> None:
@@ -374,22 +426,12 @@ def _zip_dir(root: Path, out: Path) -> None:
 def read_lexicon(path: Path) -> dict[str, str]:
     """Read ``dutch<TAB>english`` lines; ``#`` starts a comment."""
     lexicon = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        line = line.split("#", 1)[0].strip()
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.split("#", 1)[0].strip()
         if line:
             source, _, target = line.partition("\t")
             lexicon[source.strip()] = target.strip()
     return lexicon
-
-
-def merge_lexicons(*lexicons: Iterable[tuple[str, str]]) -> dict[str, str]:
-    """Later entries win; multi-word sources become one entry per word pair when aligned."""
-    merged: dict[str, str] = {}
-    for lexicon in lexicons:
-        for source, target in lexicon:
-            if re.fullmatch(r"[\w'-]+", source):
-                merged[source.lower()] = target.lower() if source.islower() else target
-    return merged
 
 
 @click.group()
@@ -404,15 +446,25 @@ def cli() -> None:
     type=click.Path(path_type=Path, exists=True, dir_okay=False),
     help="Extra dutch<TAB>english lines, added to the built-in lexicon.",
 )
-def build_model_command(out: Path, lexicon: Path | None) -> None:
+@click.option(
+    "--name",
+    default="translator-test",
+    show_default=True,
+    help="Package name, recorded as the model in every output's provenance.",
+)
+def build_model_command(out: Path, lexicon: Path | None, name: str) -> None:
     """Build a tiny word-for-word Dutch→English .argosmodel at OUT."""
     words = dict(DEFAULT_LEXICON)
     if lexicon is not None:
         words.update(read_lexicon(lexicon))
-    build_model(out, words)
-    click.echo(f"built {out} ({out.stat().st_size // 1024} KiB, {len(words)} words)")
+    build_model(out, words, name=name)
+    skipped = sorted(w for w in words if not re.fullmatch(r"\w+", w))
+    click.echo(
+        f"built {out} ({out.stat().st_size // 1024} KiB, {len(words) - len(skipped)} words)"
+    )
+    if skipped:
+        click.echo(f"left out (not single words): {', '.join(skipped)}", err=True)
 
 
 if __name__ == "__main__":
-    shutil.get_terminal_size()  # keep click's width detection stable in CI logs
     cli()

@@ -17,6 +17,7 @@ where a placement would break the structure.
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -58,6 +59,8 @@ class _Sentence:
 class RunStats:
     """What the engine did in this process, for the run report."""
 
+    texts_remembered: int = 0
+    """Whole texts found in memory: neither split into sentences nor decoded."""
     sentences: int = 0
     """Sentences asked for, duplicates included."""
     decoded: int = 0
@@ -79,8 +82,13 @@ class ArgosEngine:
 
     name = "argos"
 
-    def __init__(self, installed: InstalledModel, settings: Settings,
-                 memory: Memory | None = None, glossary: str = "none") -> None:
+    def __init__(
+        self,
+        installed: InstalledModel,
+        settings: Settings,
+        memory: Memory | None = None,
+        glossary: str = "none",
+    ) -> None:
         import sentencepiece as spm  # noqa: PLC0415
 
         self.installed = installed
@@ -99,20 +107,33 @@ class ArgosEngine:
         self._translator = _shared_translator(installed.path / "model", settings)
 
     @classmethod
-    def load(cls, settings: Settings, memory: Memory | None = None,
-             glossary: str = "none") -> ArgosEngine:
+    def load(
+        cls, settings: Settings, memory: Memory | None = None, glossary: str = "none"
+    ) -> ArgosEngine:
         """Load the installed Dutch→English model (raises ModelNotInstalledError)."""
         return cls(find(settings.models_dir), settings, memory, glossary)
 
     def translate(self, texts: Sequence[str]) -> list[str]:
-        prepared = [self._prepare(text) for text in texts]
+        known = self._remembered_texts(texts)
+        todo = [t for t in dict.fromkeys(texts) if t not in known]
+        prepared = [self._prepare(text) for text in todo]
         wanted = [s.clean for sentences_ in prepared for s in sentences_ if s.clean.strip()]
         self.stats.sentences += len(wanted)
         entries = self._translations(wanted)
-        return [
-            "".join(self._render(s, entries) + s.glue for s in sentences_).strip()
-            for sentences_ in prepared
-        ]
+        fresh = {
+            text: "".join(self._render(s, entries) + s.glue for s in sentences_).strip()
+            for text, sentences_ in zip(todo, prepared, strict=True)
+        }
+        if self.memory is not None and fresh:
+            self.memory.store_rendered(self.model, self.glossary, fresh.items())
+        return [known[t] if t in known else fresh[t] for t in texts]
+
+    def _remembered_texts(self, texts: Sequence[str]) -> dict[str, str]:
+        if self.memory is None:
+            return {}
+        found = self.memory.rendered(self.model, self.glossary, texts)
+        self.stats.texts_remembered += len(found)
+        return found
 
     # --- preparing sentences -------------------------------------------------------------------
 
@@ -120,13 +141,16 @@ class ArgosEngine:
         clean, marks = _without_placeholders(text)
         result: list[_Sentence] = []
         for start, end in sentences.split(clean):
-            for a, b in sentences.limit(clean[start:end], self._count, self.settings.max_sentence_tokens):
+            for a, b in sentences.limit(
+                clean[start:end], self._count, self.settings.max_sentence_tokens
+            ):
                 self.stats.split += a > 0
                 result.append(self._sentence(clean, marks, start + a, start + b))
         for mark in marks:  # marks after the last character belong to the last sentence
             if mark.offset >= len(clean) and result:
-                result[-1].marks.append(_Mark(mark.text, len(result[-1].clean),
-                                              mark.space_before, mark.space_after))
+                result[-1].marks.append(
+                    _Mark(mark.text, len(result[-1].clean), mark.space_before, mark.space_after)
+                )
         return result
 
     def _sentence(self, clean: str, marks: list[_Mark], start: int, end: int) -> _Sentence:
@@ -138,7 +162,7 @@ class ArgosEngine:
             for m in marks
             if start <= m.offset < end
         ]
-        return _Sentence(body.lstrip(), own, chunk[len(body):])
+        return _Sentence(body.lstrip(), own, chunk[len(body) :])
 
     def _count(self, text: str) -> int:
         return len(self._sp.encode(text))
@@ -178,7 +202,9 @@ class ArgosEngine:
                 return_attention=True,
             )
         except (RuntimeError, ValueError) as exc:
-            raise EngineError(f"CTranslate2 failed to decode: {exc}", path=self.installed.path) from None
+            raise EngineError(
+                f"CTranslate2 failed to decode: {exc}", path=self.installed.path
+            ) from None
         self.stats.seconds += time.perf_counter() - started
         self.stats.decoded += len(todo)
         self.stats.batches.append(len(todo))
@@ -221,7 +247,16 @@ class ArgosEngine:
 
 
 def _shared_translator(model_dir: Path, settings: Settings) -> Any:
-    key = f"{model_dir}|{settings.device}|{settings.compute_type}|{settings.inter_threads}|{settings.intra_threads}"
+    key = "|".join(
+        str(v)
+        for v in (
+            model_dir,
+            settings.device,
+            settings.compute_type,
+            settings.inter_threads,
+            settings.intra_threads,
+        )
+    )
     if key not in _TRANSLATOR:
         _TRANSLATOR.clear()  # release the old one before loading another
         import ctranslate2  # noqa: PLC0415
@@ -293,8 +328,9 @@ def _inside_word(pieces: Sequence[str], j: int) -> bool:
     return not here.startswith(_PIECE) and here[:1].isalnum() and before[-1:].isalnum()
 
 
-def _insert(pieces: Sequence[str], marks: Sequence[_Mark], targets: Sequence[int],
-            detokenize: Any) -> str:
+def _insert(
+    pieces: Sequence[str], marks: Sequence[_Mark], targets: Sequence[int], detokenize: Any
+) -> str:
     """Detokenize with placeholders put in at target boundaries, spaced as in the source.
 
     A mark that was glued to the next word (``**`` opening) stays glued to the
@@ -317,7 +353,7 @@ def _insert(pieces: Sequence[str], marks: Sequence[_Mark], targets: Sequence[int
             break
         group = groups[position]
         text = group[0].text
-        for previous, mark in zip(group, group[1:]):
+        for previous, mark in itertools.pairwise(group):
             text += (" " if previous.space_after else "") + mark.text
         if group[0].space_before and out and not out.endswith(" "):
             out += " "
