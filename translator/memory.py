@@ -17,6 +17,7 @@ from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from translator import __version__
@@ -94,20 +95,12 @@ class Memory:
 
     def lookup(self, model: str, glossary: str, sources: Iterable[str]) -> dict[str, Entry]:
         """Entries for those sources that are in memory."""
-        found: dict[str, Entry] = {}
-        keys = list(dict.fromkeys(normalize(s) for s in sources))
-        for start in range(0, len(keys), 500):
-            chunk = keys[start : start + 500]
-            rows = self._db.execute(
-                "SELECT source, target, pieces, alignment FROM segments "
-                f"WHERE model = ? AND glossary = ? AND source IN ({','.join('?' * len(chunk))})",
-                (model, glossary, *chunk),
-            )
-            for source, target, pieces, alignment in rows:
-                found[source] = Entry(
-                    source, target, tuple(json.loads(pieces)), tuple(json.loads(alignment))
-                )
-        return found
+        keys = (normalize(s) for s in sources)
+        rows = self._select("segments", "source, target, pieces, alignment", model, glossary, keys)
+        return {
+            source: Entry(source, target, tuple(json.loads(pieces)), tuple(json.loads(alignment)))
+            for source, target, pieces, alignment in rows
+        }
 
     def store(
         self, model: str, glossary: str, entries: Sequence[Entry], origin: str = "mt"
@@ -134,18 +127,20 @@ class Memory:
     def rendered(self, model: str, glossary: str, texts: Iterable[str]) -> dict[str, str]:
         """Whole engine texts (placeholders included) translated before, as the engine
         returned them: a warm run needs neither the sentence splitter nor the model."""
-        keys = list(dict.fromkeys(texts))
-        found: dict[str, str] = {}
-        for start in range(0, len(keys), 500):
-            chunk = keys[start : start + 500]
-            found.update(
-                self._db.execute(
-                    "SELECT source, target FROM rendered "
-                    f"WHERE model = ? AND glossary = ? AND source IN ({','.join('?' * len(chunk))})",
-                    (model, glossary, *chunk),
-                )
+        return dict(self._select("rendered", "source, target", model, glossary, texts))
+
+    def _select(
+        self, table: str, columns: str, model: str, glossary: str, keys: Iterable[str]
+    ) -> Iterator[tuple[Any, ...]]:
+        unique = list(dict.fromkeys(keys))
+        for start in range(0, len(unique), 500):  # SQLite caps the number of parameters
+            chunk = unique[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            yield from self._db.execute(
+                f"SELECT {columns} FROM {table} "
+                f"WHERE model = ? AND glossary = ? AND source IN ({marks})",
+                (model, glossary, *chunk),
             )
-        return found
 
     def store_rendered(self, model: str, glossary: str, pairs: Iterable[tuple[str, str]]) -> None:
         with self._db:
