@@ -35,10 +35,8 @@ format:
 # with the real Argos model (installed from the Argos index when missing).
 translate:
 	@$(BIN)/translator models list 2>/dev/null | grep -q 'nl->en' || \
-		$(BIN)/translator models install || { \
-		echo "make translate: no Dutch->English model, and the Argos index cannot be reached."; \
-		echo "  Install one from a file: translator models install --file PATH.argosmodel"; \
-		echo "  Or see the whole pipeline run offline with a word-for-word model: make demo"; \
+		$(BIN)/translator models install 2>/dev/null || { \
+		echo "make translate: no Dutch->English model installed and the Argos package index cannot be reached; install one with 'translator models install --file PATH.argosmodel', or run 'make demo' for an offline word-for-word demo"; \
 		exit 1; }
 	$(BIN)/translator translate --engine argos $(SOURCES)
 
