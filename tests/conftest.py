@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -13,6 +13,7 @@ from translator.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
 CONTENT = REPO / "content"
+GLOSSARY = REPO / "glossary" / "terms.csv"
 SHARED = REPO.parent / "shared"
 
 _PROVENANCE_YAML = re.compile(r"^machine_translation:\r?\n(?:  .*\r?\n)+", re.MULTILINE)
@@ -53,6 +54,17 @@ def counting() -> CountingEngine:
 @pytest.fixture(autouse=True)
 def isolated(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Keep every test away from the user's models, memory, settings and home folder."""
+    return isolate(tmp_path_factory, monkeypatch)
+
+
+@pytest.fixture(scope="module")
+def module_isolated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The same isolation for module-scoped fixtures, which run before `isolated`."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        yield isolate(tmp_path_factory, monkeypatch)
+
+
+def isolate(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path_factory.mktemp("home")
     for name, value in {
         "HOME": home,
@@ -65,6 +77,10 @@ def isolated(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monke
         monkeypatch.setenv(name, str(value))
     for name in ("ARGOS_PACKAGES_DIR", "TRANSLATOR_PACKAGE_INDEX", "ARGOS_PACKAGE_INDEX"):
         monkeypatch.delenv(name, raising=False)
+    # No settings file or glossary from the repository: tests name what they use.
+    work = home / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
     return home
 
 

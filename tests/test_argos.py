@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CONTENT, run, strip_provenance
+from tests.conftest import CONTENT, GLOSSARY, run, strip_provenance
 from tests.htmlshape import html_shape
 from translator.config import Settings
 from translator.engines.argos import ArgosEngine, _insert, _Mark
@@ -191,8 +191,15 @@ def test_placeholders_keep_their_spacing(
     def detokenize(p: list[str]) -> str:
         return "".join(p).replace("▁", " ").strip()
 
-    found = _insert(pieces, [_Mark(t, 0, b, a) for t, b, a in marks], targets, detokenize)
+    spans = [(t, t) for t in targets]
+    found = _insert(pieces, [_Mark(t, 0, b, a) for t, b, a in marks], spans, detokenize)
     assert found == expected
+
+
+def test_a_term_inside_emphasis_stays_glued(installed: Path, tmp_path: Path) -> None:
+    source = "Het programma **T3D** werkt met de **gemeenten**.\n"
+    english = translate_one(tmp_path, source, "--glossary", str(GLOSSARY))
+    assert english == "The programme **T3D** werkt with the **municipalities**.\n"
 
 
 def test_memory_is_keyed_by_model_version(installed: Path, isolated: Path) -> None:

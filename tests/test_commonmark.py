@@ -25,7 +25,7 @@ def test_the_spec_has_655_examples() -> None:
 
 
 @pytest.fixture(scope="module")
-def translated(tmp_path_factory: pytest.TempPathFactory) -> dict[int, tuple[str, str]]:
+def translated(tmp_path_factory: pytest.TempPathFactory, module_isolated: Path) -> dict[int, tuple[str, str]]:
     root = tmp_path_factory.mktemp("spec")
     paths = []
     for example in EXAMPLES:

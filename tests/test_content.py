@@ -17,7 +17,7 @@ SOURCES = sorted(p for p in CONTENT.rglob("*.md") if not p.name.endswith(".en.md
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def site(tmp_path_factory: pytest.TempPathFactory, module_isolated: Path) -> Path:
     root = tmp_path_factory.mktemp("site") / "content"
     shutil.copytree(CONTENT, root, ignore=shutil.ignore_patterns("*.en.md"))
     sources = sorted(p for p in root.rglob("*.md"))

@@ -16,10 +16,11 @@ from typing import Any
 
 import click
 
-from translator import __version__, models, output
+from translator import __version__, glossary, models, output
 from translator.config import Settings, load_settings
 from translator.engines import ENGINES, Engine, load_engine
 from translator.errors import TranslatorError
+from translator.glossary import Glossary
 from translator.memory import Memory, export_tmx
 from translator.pipeline import Options, Result, load, translate_paths
 from translator.protect import protect
@@ -35,6 +36,12 @@ _MODELS_DIR = click.option(
     "--models-dir",
     type=click.Path(path_type=Path, file_okay=False),
     help="Where Argos packages are installed (default: TRANSLATOR_MODELS_DIR or user data).",
+)
+_GLOSSARY = click.option(
+    "--glossary",
+    "glossary_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Glossary CSV to enforce (default: glossary/terms.csv here or in a parent folder).",
 )
 _NO_FRONT_MATTER = click.option(
     "--no-front-matter",
@@ -79,6 +86,8 @@ def main() -> None:
     help="Translation memory database (default in the user cache folder).",
 )
 @click.option("--no-memory", is_flag=True, help="Neither read nor write the translation memory.")
+@_GLOSSARY
+@click.option("--no-glossary", is_flag=True, help="Enforce no glossary terms.")
 def translate(
     paths: tuple[Path, ...],
     out: Path | None,
@@ -94,6 +103,8 @@ def translate(
     models_dir: Path | None,
     memory_path: Path | None,
     no_memory: bool,
+    glossary_path: Path | None,
+    no_glossary: bool,
 ) -> None:
     """Translate PATHS (index.md, index.nl.md, about.md …) into index.en.md beside each.
 
@@ -111,6 +122,7 @@ def translate(
         intra_threads=intra_threads,
         models_dir=models_dir,
         memory="off" if no_memory else memory_path,
+        glossary="off" if no_glossary else glossary_path,
     )
     failed: list[TranslatorError] = []
     targets: dict[Path, Path | None] = {}
@@ -123,6 +135,7 @@ def translate(
         source_language=source_language,
         front_matter=not no_front_matter,
         front_matter_keys=settings.front_matter_keys,
+        glossary=_glossary(settings),
     )
     loaded: list[Engine] = []
     with _progress(len(targets)) as tick:
@@ -133,6 +146,8 @@ def translate(
         failed.extend(_report(result, targets[result.path]))
     if loaded:
         _summary(loaded[0], results)
+    if options.glossary is not None:
+        _adherence(results)
     for error in failed:
         click.secho(f"error: {error}", fg="red", err=True)
     if failed:
@@ -357,6 +372,28 @@ def _engine_factory(settings: Settings, loaded: list[Engine]) -> Callable[[], En
         return engine
 
     return factory
+
+
+def _glossary(settings: Settings) -> Glossary | None:
+    if settings.glossary is None:
+        return None
+    try:
+        return glossary.load(settings.glossary)
+    except TranslatorError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _adherence(results: Sequence[Result]) -> None:
+    """Warn about every glossary target that is missing, then print the adherence."""
+    expected = sum(r.stats.terms_expected for r in results if r.status == "translated")
+    present = sum(r.stats.terms_present for r in results if r.status == "translated")
+    for result in results:
+        for miss in result.misses:
+            click.secho(f"warning: {miss.path}:{miss.line}: glossary term {miss.term!r} "
+                        f"should be {miss.target!r} but is missing", fg="yellow", err=True)
+    if expected:
+        click.echo(f"glossary adherence: {present}/{expected} targets present "
+                   f"({100 * present / expected:.1f}%)", err=True)
 
 
 def _summary(engine: Engine, results: Sequence[Result]) -> None:

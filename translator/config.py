@@ -16,6 +16,7 @@ from typing import Any
 
 from translator.errors import ConfigError
 from translator.front_matter import DEFAULT_KEYS
+from translator.glossary import default_path as default_glossary
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -72,6 +73,8 @@ class Settings:
     """Longer sentences are split at clause or word boundaries, never cut."""
     front_matter_keys: tuple[str, ...] = DEFAULT_KEYS
     """Top-level front-matter keys to translate (nested ``caption`` always is)."""
+    glossary: Path | None = field(default_factory=lambda: default_glossary())
+    """The glossary CSV; default ``glossary/terms.csv`` here or in a parent folder."""
 
     def merged(self, values: Mapping[str, Any], *, source: str) -> Settings:
         """Return settings updated from a mapping, checking every name and type."""
@@ -92,10 +95,13 @@ class Settings:
 def _coerce(name: str, value: Any, current: Any, source: str) -> Any:
     if value is None:
         return current
-    if name in ("models_dir", "memory"):
-        if name == "memory" and value in ("", "off", False):
+    if name in ("models_dir", "memory", "glossary"):
+        if name in ("memory", "glossary") and value in ("", "off", False):
             return None
-        return Path(str(value)).expanduser()
+        path = Path(str(value)).expanduser()
+        if not path.is_absolute() and source not in ("command line",):
+            path = Path(source).parent / path  # relative to the settings file
+        return path
     if name == "front_matter_keys":
         if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
             raise ConfigError(f"{name.replace('_', '-')} must be a list of strings", path=source)

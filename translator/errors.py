@@ -34,6 +34,10 @@ class FrontMatterError(TranslatorError):
     """The YAML or TOML front matter is invalid or cannot be edited safely."""
 
 
+class GlossaryError(TranslatorError):
+    """The glossary file is malformed or contradicts itself."""
+
+
 class StructureError(TranslatorError):
     """The translation would change the article's Markdown structure."""
 

@@ -32,6 +32,7 @@ from translator.detect import Detection
 from translator.engines import Engine
 from translator.errors import EngineError, InputError, StructureError, TranslatorError
 from translator.front_matter import DEFAULT_KEYS, FrontMatter
+from translator.glossary import Glossary, uses_hash
 from translator.segment import Segment
 
 STAGES = (
@@ -59,6 +60,8 @@ class Options:
     """Whether a leading ``---``/``+++`` block is front matter (Hugo) or Markdown."""
     front_matter_keys: tuple[str, ...] = DEFAULT_KEYS
     """Top-level front-matter keys whose values are translated."""
+    glossary: Glossary | None = None
+    """Terms enforced in every translation; None enforces none."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +105,10 @@ class Stats:
     """Segments left as they were because they are English."""
     fallbacks: int = 0
     """Segments translated run by run because the engine broke their markup."""
+    terms_expected: int = 0
+    """Glossary terms found in the Dutch segments that were translated."""
+    terms_present: int = 0
+    """Of those, how many have their target in the English segment."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +123,19 @@ class Result:
     error: TranslatorError | None = None
     """Why the file failed or was skipped."""
     stats: Stats = field(default_factory=Stats)
+    misses: tuple[TermMiss, ...] = ()
+    """Glossary targets missing from the translation."""
+
+
+@dataclass(frozen=True, slots=True)
+class TermMiss:
+    """A glossary target that did not make it into a translated segment."""
+
+    path: Path
+    line: int
+    term: str
+    """The Dutch term as written in the source."""
+    target: str
 
 
 # --- stages 1-5 ----------------------------------------------------------------------------------
@@ -193,9 +213,12 @@ def load(path: Path, options: Options = Options(), *, text: str | None = None) -
 class _Plan:
     """The mutable working state of one article during a run."""
 
-    def __init__(self, article: Article) -> None:
+    def __init__(self, article: Article, glossary: Glossary | None) -> None:
         self.article = article
-        self.protected = {i: protect.protect(article.segments[i]) for i in article.todo}
+        self.glossary = glossary
+        self.protected = {
+            i: protect.protect(article.segments[i], glossary) for i in article.todo
+        }
         self.rebuilt: dict[int, str] = {}
         self.fallback: set[int] = set()
         self.error: TranslatorError | None = None
@@ -204,7 +227,7 @@ class _Plan:
     def apply(self, i: int, translated: str) -> bool:
         """Rebuild segment ``i`` from engine output; False when the output is unusable."""
         seg = self.article.segments[i]
-        if not protect.PLACEHOLDER.sub("", translated).strip():
+        if _prose(self.protected[i].text) and not _prose(translated):
             return False  # an engine that drops the prose has not translated it
         try:
             self.rebuilt[i] = reassemble.rebuild(
@@ -257,9 +280,11 @@ class _Plan:
         )
 
 
-def translate_articles(articles: Sequence[Article], engine: Engine) -> list[Result]:
+def translate_articles(
+    articles: Sequence[Article], engine: Engine, glossary: Glossary | None = None
+) -> list[Result]:
     """Translate articles with one engine batch, plus one for fallbacks if needed."""
-    plans = [_Plan(a) for a in articles]
+    plans = [_Plan(a, glossary) for a in articles]
     primary = _translate_unique(
         engine, [p.protected[i].text for p in plans for i in p.article.todo]
     )
@@ -274,13 +299,18 @@ def translate_articles(articles: Sequence[Article], engine: Engine) -> list[Resu
         for p in plans
         if p.error is None
         for i in sorted(p.fallback)
-        for run in protect.runs(p.article.segments[i])
+        for run in protect.runs(p.protected[i])
     ]
     runs = _translate_unique(engine, requests) if requests else {}
     for plan in plans:
         if plan.error is None:
             _apply_fallbacks(plan, runs)
     return [_result(plan, engine) for plan in plans]
+
+
+def _prose(text: str) -> bool:
+    """Whether text has anything but placeholders and whitespace."""
+    return bool(protect.PLACEHOLDER.sub("", text).strip())
 
 
 def _translate_unique(engine: Engine, texts: Sequence[str]) -> dict[str, str]:
@@ -299,9 +329,9 @@ def _translate_unique(engine: Engine, texts: Sequence[str]) -> dict[str, str]:
 def _apply_fallbacks(plan: _Plan, runs: dict[str, str]) -> None:
     for i in sorted(plan.fallback):
         seg = plan.article.segments[i]
-        translations = [runs[r] for r in protect.runs(seg)]
-        joined = protect.join_runs(seg, translations)
-        if not all(t.strip() for t in translations) or not plan.apply(i, joined):
+        translations = [runs[r] for r in protect.runs(plan.protected[i])]
+        joined = protect.join_runs(plan.protected[i], translations)
+        if not all(_prose(t) for t in translations) or not plan.apply(i, joined):
             plan.error = EngineError(
                 "the engine returned no usable text for this segment; the file was not written",
                 path=plan.article.path,
@@ -315,11 +345,15 @@ def _apply_fallbacks(plan: _Plan, runs: dict[str, str]) -> None:
 
 def _result(plan: _Plan, engine: Engine) -> Result:
     article = plan.article
+    misses = _misses(plan)
+    expected = sum(len([u for u in p.terms if u is not None]) for p in plan.protected.values())
     stats = Stats(
         segments=sum(s.translatable for s in article.segments),
         translated=len(article.todo),
         english=len(article.english),
         fallbacks=len(plan.fallback),
+        terms_expected=expected,
+        terms_present=expected - len(misses),
     )
     if plan.error is None:
         try:
@@ -327,31 +361,54 @@ def _result(plan: _Plan, engine: Engine) -> Result:
         except TranslatorError as exc:
             plan.error = exc
         else:
-            return Result(article.path, "translated", text, article.language, None, stats)
+            return Result(article.path, "translated", text, article.language, None, stats,
+                          tuple(misses))
     return Result(article.path, "failed", None, article.language, plan.error, stats)
 
 
-def provenance(article: Article, engine: Engine) -> dict[str, str | bool]:
-    """What made an English file: recorded under ``machine_translation`` in its front matter."""
-    return {
+def _misses(plan: _Plan) -> list[TermMiss]:
+    """Check each glossary target in the English it should be in (case aside)."""
+    misses = []
+    for i, protected in plan.protected.items():
+        english = plan.rebuilt.get(i, "").casefold()
+        for use in protected.terms:
+            if use is not None and use.target.casefold() not in english:
+                misses.append(TermMiss(plan.article.path, plan.article.segments[i].line,
+                                       use.match.source, use.target))
+    return misses
+
+
+def provenance(
+    article: Article, engine: Engine, glossary: str | None = None
+) -> dict[str, str | bool]:
+    """What made an English file: recorded under ``machine_translation`` in its front matter.
+
+    ``glossary`` is the hash of the glossary terms this article uses, so that a
+    glossary change marks exactly the articles it affects.
+    """
+    record: dict[str, str | bool] = {
         "machine_translated": True,
         "source": article.path.name,
         "source_sha256": article.sha256,
         "engine": engine.name,
         "model": engine.model,
-        "tool": f"translator {__version__}",
     }
+    if glossary is not None:
+        record["glossary_sha256"] = glossary
+    record["tool"] = f"translator {__version__}"
+    return record
 
 
 def _assemble(plan: _Plan, engine: Engine) -> str:
     article = plan.article
     fm = article.front_matter
     values = {i: plan.rebuilt[i] for i in range(len(fm.segments)) if i in plan.rebuilt}
+    uses = [u.match for p in plan.protected.values() for u in p.terms if u is not None]
     head = front_matter.rewrite(
         article.raw,
         fm,
         values,
-        provenance(article, engine),
+        provenance(article, engine, uses_hash(uses) if plan.glossary is not None else None),
         path=str(article.path),
         newline=article.newline,
     )
@@ -391,7 +448,7 @@ def translate_paths(
         else:
             articles.append(article)
     if articles:
-        for result in translate_articles(articles, engine()):
+        for result in translate_articles(articles, engine(), options.glossary):
             results[result.path] = result
     return [results[p] for p in paths]
 
@@ -413,7 +470,7 @@ def translate_text(
     article = load(Path(path), options, text=text)
     if not article.dutch:
         raise _not_dutch(article)
-    [result] = translate_articles([article], engine)
+    [result] = translate_articles([article], engine, options.glossary)
     if result.error is not None:
         raise result.error
     assert result.text is not None

@@ -14,18 +14,57 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
+from translator.glossary import Glossary, TermMatch
 from translator.segment import Atom, AtomKind, Segment, join_protected
 
-PLACEHOLDER = re.compile(r"⟦(\d+)⟧")
+PLACEHOLDER = re.compile(r"⟦(\d+)(?:=[^⟧]*)?⟧")
+"""A placeholder: ``⟦3⟧`` for markup, ``⟦4=municipalities⟧`` for a glossary term.
+
+A term placeholder carries its English target so that an engine can use it as
+a hint (the Argos engine writes it into the sentence it decodes); whatever an
+engine does to the hint, the placeholder is restored by its number.
+"""
+
+_ANY_PLACEHOLDER = re.compile(r"⟦\d+(?:=[^⟧]*)?⟧")  # without groups, for re.split
+_SENTENCE_END = re.compile(r"(?:^|[.!?\u2026][\"')\]\u201d\u2019]*)\s*$")
 
 
-def placeholder(number: int) -> str:
-    """The placeholder for the ``number``-th protected atom of a segment (1-based)."""
-    return f"⟦{number}⟧"
+def placeholder(number: int, hint: str = "") -> str:
+    """The placeholder for the ``number``-th protected span of a segment (1-based)."""
+    return f"⟦{number}={hint}⟧" if hint else f"⟦{number}⟧"
 
 
 class PlaceholderError(ValueError):
     """The engine lost, duplicated or reordered a placeholder."""
+
+
+@dataclass(frozen=True, slots=True)
+class TermUse:
+    """A glossary term in a segment, and how it was written in the source."""
+
+    match: TermMatch
+    upper: bool
+    """Written in capitals (GEMEENTEN): the target is too."""
+    title: bool
+    """Capitalised in mid-sentence (a title-case heading): the target is too."""
+
+    @property
+    def target(self) -> str:
+        """The English the glossary prescribes (a do-not-translate term: the source)."""
+        return self.match.source if self.match.term.dnt else self.match.target
+
+    def written(self, *, sentence_start: bool) -> str:
+        """The target with the case rules applied at its place in the translation."""
+        target = self.target
+        if self.match.term.case == "exact" or self.match.term.dnt:
+            return target
+        if self.upper:
+            return target.upper()
+        if self.title:
+            return " ".join(w[:1].upper() + w[1:] for w in target.split(" "))
+        if sentence_start:
+            return target[:1].upper() + target[1:]
+        return target
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,41 +74,103 @@ class Protected:
     text: str
     """Prose with placeholders; breaks are single spaces."""
     sources: tuple[str, ...]
-    """Verbatim source of each placeholder, in order."""
+    """Verbatim source of each markup placeholder; a term's source text for terms."""
     breaks: tuple[int, ...]
     """Offsets in ``text`` of the spaces that stand for line breaks."""
     break_sources: tuple[str, ...]
     """Verbatim source of each break: newline plus the next line's container prefix."""
+    terms: tuple[TermUse | None, ...] = ()
+    """For each placeholder, the glossary term it stands for, or None for markup."""
+
+    def term(self, index: int) -> TermUse | None:
+        return self.terms[index] if index < len(self.terms) else None
 
 
-def protect(segment: Segment) -> Protected:
-    """Build the engine's view of a segment."""
-    parts: list[str] = []
-    sources: list[str] = []
-    breaks: list[int] = []
-    break_sources: list[str] = []
-    length = 0
+def protect(segment: Segment, glossary: Glossary | None = None) -> Protected:
+    """Build the engine's view of a segment; glossary terms become term placeholders."""
+    builder = _Builder()
+    region: list[Atom] = []
     for atom in segment.atoms:
-        if atom.kind is AtomKind.TEXT:
-            part = atom.text
-        elif atom.kind is AtomKind.PROTECTED:
-            sources.append(atom.text)
-            part = placeholder(len(sources))
+        if atom.kind is AtomKind.PROTECTED:
+            builder.region(region, glossary)
+            region = []
+            builder.markup(atom.text)
         else:
-            breaks.append(length)
-            break_sources.append(atom.text)
-            part = " "
-        parts.append(part)
-        length += len(part)
-    return Protected("".join(parts), tuple(sources), tuple(breaks), tuple(break_sources))
+            region.append(atom)
+    builder.region(region, glossary)
+    return builder.result()
 
 
-def runs(segment: Segment) -> list[str]:
+class _Builder:
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.length = 0
+        self.sources: list[str] = []
+        self.terms: list[TermUse | None] = []
+        self.breaks: list[int] = []
+        self.break_sources: list[str] = []
+        self.visible = ""
+
+    def add(self, text: str) -> None:
+        self.parts.append(text)
+        self.length += len(text)
+
+    def markup(self, source: str) -> None:
+        self.sources.append(source)
+        self.terms.append(None)
+        self.add(placeholder(len(self.sources)))
+
+    def region(self, atoms: list[Atom], glossary: Glossary | None) -> None:
+        """Prose between two markup atoms: text and breaks, terms cut out."""
+        text = "".join(a.text if a.kind is AtomKind.TEXT else " " for a in atoms)
+        offsets, sources, cursor = [], [], 0
+        for atom in atoms:
+            if atom.kind is AtomKind.BREAK:
+                offsets.append(cursor)
+                sources.append(atom.text)
+            cursor += len(atom.text) if atom.kind is AtomKind.TEXT else 1
+        matches = glossary.find(text) if glossary is not None else []
+        cursor = 0
+        for match in matches:
+            self._prose(text, cursor, match.start, offsets, sources)
+            self.visible += text[cursor : match.start]
+            self._term(match)
+            cursor = match.end
+        self._prose(text, cursor, len(text), offsets, sources)
+        self.visible += text[cursor:]
+
+    def _prose(self, text: str, start: int, end: int, offsets: list[int],
+               sources: list[str]) -> None:
+        for offset, source in zip(offsets, sources, strict=True):
+            if start <= offset < end:
+                self.breaks.append(self.length + offset - start)
+                self.break_sources.append(source)
+        self.add(text[start:end])
+
+    def _term(self, match: TermMatch) -> None:
+        source = match.source
+        letters = [c for c in source if c.isalpha()]
+        upper = len(letters) > 1 and all(c.isupper() for c in letters)
+        initial = _SENTENCE_END.search(self.visible) is not None
+        words = source.split()
+        title = not initial and not upper and all(w[:1].isupper() for w in words)
+        use = TermUse(match, upper, title)
+        self.sources.append(source)
+        self.terms.append(use)
+        self.add(placeholder(len(self.sources), use.target))
+        self.visible += source
+
+    def result(self) -> Protected:
+        return Protected("".join(self.parts), tuple(self.sources), tuple(self.breaks),
+                         tuple(self.break_sources), tuple(self.terms))
+
+
+def runs(protected: Protected) -> list[str]:
     """The prose between placeholders, each run alone, for the fallback path."""
-    return [run.strip() for run in _run_texts(segment) if run is not None and _has_letters(run)]
+    return [run.strip() for run in _ANY_PLACEHOLDER.split(protected.text) if _has_letters(run)]
 
 
-def join_runs(segment: Segment, translations: Sequence[str]) -> str:
+def join_runs(protected: Protected, translations: Sequence[str]) -> str:
     """Rebuild a full translation, with placeholders, from translated runs.
 
     Each run keeps the whitespace around it in the source, so that delimiters
@@ -77,17 +178,18 @@ def join_runs(segment: Segment, translations: Sequence[str]) -> str:
     """
     pending = iter(translations)
     out: list[str] = []
-    number = 0
-    for run in _run_texts(segment, keep_protected=True):
-        if run is None:
-            number += 1
-            out.append(placeholder(number))
-        elif _has_letters(run):
+    cursor = 0
+    for match in [*PLACEHOLDER.finditer(protected.text), None]:
+        run = protected.text[cursor : match.start() if match else None]
+        if _has_letters(run):
             lead = run[: len(run) - len(run.lstrip())]
             trail = run[len(run.rstrip()) :]
             out.append(lead + next(pending).strip() + trail)
         else:
             out.append(run)
+        if match is not None:
+            out.append(match.group(0))
+            cursor = match.end()
     return "".join(out)
 
 
@@ -110,21 +212,6 @@ def split(protected: Protected, translated: str) -> list[str | int]:
         raise PlaceholderError(f"{len(protected.sources) - expected + 1} placeholder(s) lost")
     pieces.append(translated[cursor:])
     return [p for p in pieces if p != ""]
-
-
-def _run_texts(segment: Segment, *, keep_protected: bool = False) -> list[str | None]:
-    items: list[str | None] = []
-    current: list[str] = []
-    for atom in segment.atoms:
-        if atom.kind is AtomKind.PROTECTED:
-            items.append("".join(current))
-            current = []
-            if keep_protected:
-                items.append(None)
-        else:
-            current.append(atom.text if atom.kind is AtomKind.TEXT else " ")
-    items.append("".join(current))
-    return [i for i in items if i != ""] if keep_protected else items
 
 
 def _has_letters(text: str) -> bool:

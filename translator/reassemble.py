@@ -12,13 +12,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from translator.protect import Protected, split
+from translator.protect import Protected, placeholder, split
 
 _ASCII_PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 _ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _ORDERED = re.compile(r"\d{1,9}[.)]")
 # Engines may return tabs or newlines; a no-break space is content and stays.
 _WHITESPACE = re.compile(r"[\t\n\r\f\v]")
+# The prose so far ends a sentence (or is empty): a term here starts with a capital.
+_SENTENCE_START = re.compile(r"(?:^\s*|[.!?\u2026][\"')\]\u201d\u2019]*\s+)$")
 
 
 def rebuild(protected: Protected, translated: str, *, kind: str, markdown: bool = True) -> str:
@@ -32,14 +34,26 @@ def rebuild(protected: Protected, translated: str, *, kind: str, markdown: bool 
     pieces = split(protected, translated)
     chosen = _place_breaks(protected, pieces)
     out: list[str] = []
+    visible = ""  # the prose written so far, to tell where sentences start
     line_start = kind in {"paragraph", "heading"}
     break_number = 0
     for i, piece in enumerate(pieces):
+        follower = _follower(protected, pieces, i)
         if isinstance(piece, int):
-            out.append(protected.sources[piece])
+            use = protected.term(piece)
+            if use is None:
+                out.append(protected.sources[piece])
+            else:
+                text = use.written(sentence_start=_SENTENCE_START.search(visible) is not None)
+                visible += text
+                out.append(
+                    escape(text, kind=kind, line_start=False, follower=follower,
+                           at_end=follower is None and i == len(pieces) - 1)
+                    if markdown else text
+                )
             line_start = False
             continue
-        follower = _follower(protected, pieces, i)
+        visible += piece
         cuts = chosen.get(i, [])
         for j, line in enumerate(_cut(piece, cuts)):
             if j:
@@ -121,9 +135,9 @@ def _escape_line_start(line: str) -> str:
 
 
 def _follower(protected: Protected, pieces: list[str | int], i: int) -> str | None:
-    if i + 1 < len(pieces) and isinstance(pieces[i + 1], int):
-        return protected.sources[pieces[i + 1]]  # type: ignore[index]
-    return None
+    """The markup that comes right after piece ``i``; None at the end or before prose."""
+    following = pieces[i + 1] if i + 1 < len(pieces) else None
+    return protected.sources[following] if isinstance(following, int) else None
 
 
 def _place_breaks(protected: Protected, pieces: list[str | int]) -> dict[int, list[int]]:
@@ -138,7 +152,8 @@ def _place_breaks(protected: Protected, pieces: list[str | int]) -> dict[int, li
     offset = 0
     for i, piece in enumerate(pieces):
         if isinstance(piece, int):
-            offset += len(f"⟦{piece + 1}⟧")
+            use = protected.term(piece)
+            offset += len(placeholder(piece + 1, use.target if use else ""))
             continue
         spaces.extend((offset + j, i, j) for j, ch in enumerate(piece) if ch == " ")
         offset += len(piece)

@@ -38,13 +38,16 @@ _TRANSLATOR: dict[str, Any] = {}
 
 @dataclass(slots=True)
 class _Mark:
-    """A placeholder removed from a sentence, and how it sat between the words."""
+    """A placeholder taken out of a sentence, and how it sat between the words."""
 
     text: str
     offset: int
     """Character offset in the clean sentence."""
     space_before: bool
     space_after: bool
+    length: int = 0
+    """For a glossary term: the length of its English target, written into the clean
+    sentence in its place (0 for markup, which is removed)."""
 
 
 @dataclass(slots=True)
@@ -158,7 +161,8 @@ class ArgosEngine:
         body = chunk.rstrip()
         lead = len(body) - len(body.lstrip())
         own = [
-            _Mark(m.text, max(0, m.offset - start - lead), m.space_before, m.space_after)
+            _Mark(m.text, max(0, m.offset - start - lead), m.space_before, m.space_after,
+                  m.length)
             for m in marks
             if start <= m.offset < end
         ]
@@ -233,17 +237,23 @@ class ArgosEngine:
         entry = entries[normalize(sentence.clean)]
         if not sentence.marks:
             return entry.target
-        boundaries = self._source_boundaries(sentence)
-        targets = _target_boundaries(boundaries, entry.alignment, entry.pieces, sentence.marks)
+        spans = self._source_spans(sentence)
+        targets = _target_spans(spans, entry.alignment, entry.pieces, sentence.marks)
         self.stats.aligned += len(sentence.marks)
         return _insert(list(entry.pieces), sentence.marks, targets, self._detokenize)
 
-    def _source_boundaries(self, sentence: _Sentence) -> list[int]:
-        """For each mark, how many source pieces end at or before it."""
+    def _source_spans(self, sentence: _Sentence) -> list[tuple[int, int]]:
+        """For each mark, the source pieces it covers: (b, b) for markup between pieces,
+        (b0, b1) for the pieces of a term's target written into the sentence."""
         proto = self._sp.encode(sentence.clean, out_type="proto")
         encoded = sentence.clean.encode("utf-8")
         ends = [len(encoded[: p.end].decode("utf-8", errors="ignore")) for p in proto.pieces]
-        return [sum(end <= mark.offset for end in ends) for mark in sentence.marks]
+        spans = []
+        for mark in sentence.marks:
+            first = sum(end <= mark.offset for end in ends)
+            last = sum(end <= mark.offset + mark.length for end in ends) if mark.length else first
+            spans.append((first, max(last, first + 1) if mark.length else first))
+        return spans
 
 
 def _shared_translator(model_dir: Path, settings: Settings) -> Any:
@@ -288,7 +298,12 @@ def _without_placeholders(text: str) -> tuple[str, list[_Mark]]:
         length += len(piece)
         before = text[match.start() - 1 : match.start()]
         after = text[match.end() : match.end() + 1]
-        marks.append(_Mark(match.group(0), length, before in ("", " "), after in ("", " ")))
+        hint = match.group(0)[1:-1].partition("=")[2]
+        marks.append(_Mark(match.group(0), length, before in ("", " "), after in ("", " "),
+                           len(hint)))
+        # A term's English target stands in the sentence: models copy it through.
+        clean.append(hint)
+        length += len(hint)
         cursor = match.end()
     tail = text[cursor:]
     if clean and clean[-1].endswith(" ") and tail.startswith(" "):
@@ -301,25 +316,34 @@ def _without_placeholders(text: str) -> tuple[str, list[_Mark]]:
     return joined.lstrip(" "), marks
 
 
-def _target_boundaries(
-    sources: list[int], alignment: Sequence[int], pieces: Sequence[str], marks: Sequence[_Mark]
-) -> list[int]:
-    """Map source piece boundaries to target ones, keeping the placeholders' order.
+def _target_spans(
+    sources: list[tuple[int, int]], alignment: Sequence[int], pieces: Sequence[str],
+    marks: Sequence[_Mark],
+) -> list[tuple[int, int]]:
+    """Map marks to target pieces, keeping their order.
 
-    A mark before source piece b goes before the first target piece aligned to
-    a source piece at or after b. A mark that stood between words is moved
-    off a word's inside to the next word start.
+    Markup before source piece b goes before the first target piece aligned to a
+    source piece at or after b. A term's target replaces the target pieces
+    aligned to the source pieces it was written as. A mark that stood between
+    words is moved off a word's inside to the next word start.
     """
-    targets: list[int] = []
+    targets: list[tuple[int, int]] = []
     floor = 0
-    for boundary, mark in zip(sources, marks, strict=True):
-        target = next((j for j, s in enumerate(alignment) if s >= boundary), len(pieces))
-        target = max(floor, min(target, len(pieces)))
-        if mark.space_before or mark.space_after:
-            while 0 < target < len(pieces) and _inside_word(pieces, target):
-                target += 1
-        targets.append(target)
-        floor = target
+    for (first, last), mark in zip(sources, marks, strict=True):
+        covered = [j for j, s in enumerate(alignment) if first <= s < last] if mark.length else []
+        if covered:
+            start, end = min(covered), max(covered) + 1
+        else:
+            start = next((j for j, s in enumerate(alignment) if s >= first), len(pieces))
+            end = start
+        start = max(floor, min(start, len(pieces)))
+        end = max(start, end)
+        if not mark.length and (mark.space_before or mark.space_after):
+            while 0 < start < len(pieces) and _inside_word(pieces, start):
+                start += 1
+            end = start
+        targets.append((start, end))
+        floor = end
     return targets
 
 
@@ -328,38 +352,43 @@ def _inside_word(pieces: Sequence[str], j: int) -> bool:
     return not here.startswith(_PIECE) and here[:1].isalnum() and before[-1:].isalnum()
 
 
-def _insert(
-    pieces: Sequence[str], marks: Sequence[_Mark], targets: Sequence[int], detokenize: Any
-) -> str:
-    """Detokenize with placeholders put in at target boundaries, spaced as in the source.
+def _insert(pieces: Sequence[str], marks: Sequence[_Mark], targets: Sequence[tuple[int, int]],
+            detokenize: Any) -> str:
+    """Detokenize with placeholders put in at their target spans, spaced as in the source.
 
-    A mark that was glued to the next word (``**`` opening) stays glued to the
-    next target word; one glued to the previous word stays glued to that.
+    Markup glued to the next word (``**`` opening) stays glued to the next target
+    word; markup glued to the previous word stays glued to that. A term replaces
+    the pieces it spans and is spaced like the words it replaces.
     """
-    groups: dict[int, list[_Mark]] = {}
-    for mark, target in zip(marks, targets, strict=True):
-        groups.setdefault(target, []).append(mark)
     out = ""
     cursor = 0
-    spaced = False  # whether the last group already decided the space before the next word
-    for position in [*sorted(groups), len(pieces) + 1]:
-        end = min(position, len(pieces))
-        if end > cursor:
+    spaced = False  # whether the last mark already decided the space before the next word
+    previous: _Mark | None = None
+    for mark, (start, end) in [*zip(marks, targets, strict=True), (None, (len(pieces), 0))]:
+        if start > cursor:
             if cursor > 0 and not spaced and pieces[cursor].startswith(_PIECE):
                 out += " "
-            out += detokenize(list(pieces[cursor:end]))
-            cursor, spaced = end, False
-        if position > len(pieces):
+            out += detokenize(list(pieces[cursor:start]))
+            cursor, spaced, previous = start, False, None
+        if mark is None:
             break
-        group = groups[position]
-        text = group[0].text
-        for previous, mark in itertools.pairwise(group):
-            text += (" " if previous.space_after else "") + mark.text
-        if group[0].space_before and out and not out.endswith(" "):
+        word_follows = start < len(pieces) and pieces[start].startswith(_PIECE)
+        if mark.length:  # a term: a word in its own right
+            if previous is not None:  # right after a mark: space as in the source
+                wanted = previous.space_after or mark.space_before
+            else:
+                wanted = word_follows or mark.space_before
+            if wanted and out and not out.endswith(" "):
+                out += " "
+            out += mark.text
+            cursor, spaced, previous = max(cursor, end), False, mark
+            continue
+        if previous is not None and previous.space_after and not out.endswith(" "):
             out += " "
-        out += text
-        word_follows = position < len(pieces) and pieces[position].startswith(_PIECE)
-        if word_follows and (group[-1].space_after or not group[0].space_before):
+        elif mark.space_before and out and not out.endswith(" ") and not spaced:
             out += " "
-        spaced = True
+        out += mark.text
+        if word_follows and (mark.space_after or not mark.space_before):
+            out += " "
+        spaced, previous = True, mark
     return out.strip()
