@@ -8,6 +8,7 @@ so --no-front-matter keeps the three that open with `---` as Markdown.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -25,7 +26,9 @@ def test_the_spec_has_655_examples() -> None:
 
 
 @pytest.fixture(scope="module")
-def translated(tmp_path_factory: pytest.TempPathFactory, module_isolated: Path) -> dict[int, tuple[str, str]]:
+def translated(
+    tmp_path_factory: pytest.TempPathFactory, module_isolated: Path
+) -> dict[int, tuple[str, str]]:
     root = tmp_path_factory.mktemp("spec")
     paths = []
     for example in EXAMPLES:

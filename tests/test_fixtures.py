@@ -2,6 +2,7 @@
 
 Fixture files use markdown-it-py's format (title, `.`, input, `.`, expected, `.`).
 A title ending in "(detect)" runs with language detection on; the others use --from nl.
+A title ending in "(glossary)" enforces glossary/terms.csv; the others use no glossary.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 from markdown_it.utils import read_fixture_file
 
-from tests.conftest import run, strip_provenance
+from tests.conftest import GLOSSARY, run, strip_provenance
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CASES = [
@@ -26,7 +27,8 @@ def test_fixture(tmp_path: Path, title: str, source: str, expected: str) -> None
     article = tmp_path / "index.md"
     article.write_text(source, encoding="utf-8")
     detect = [] if title.endswith("(detect)") else ["--from", "nl"]
-    result = run(["translate", "--engine", "pseudo", *detect, article])
+    terms: list[str | Path] = ["--glossary", GLOSSARY] if title.endswith("(glossary)") else []
+    result = run(["translate", "--engine", "pseudo", *detect, *terms, article])
     assert result.exit_code == 0, result.output
     written = (tmp_path / "index.en.md").read_text(encoding="utf-8")
     assert strip_provenance(written) == expected

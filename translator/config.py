@@ -73,7 +73,7 @@ class Settings:
     """Longer sentences are split at clause or word boundaries, never cut."""
     front_matter_keys: tuple[str, ...] = DEFAULT_KEYS
     """Top-level front-matter keys to translate (nested ``caption`` always is)."""
-    glossary: Path | None = field(default_factory=lambda: default_glossary())
+    glossary: Path | None = field(default_factory=default_glossary)
     """The glossary CSV; default ``glossary/terms.csv`` here or in a parent folder."""
 
     def merged(self, values: Mapping[str, Any], *, source: str) -> Settings:

@@ -39,8 +39,18 @@ from xml.sax.saxutils import escape
 
 from translator.errors import GlossaryError
 
-COLUMNS = ("nl", "nl_plural", "nl_variants", "en", "en_plural", "pos", "dnt", "case",
-           "status", "note")
+COLUMNS = (
+    "nl",
+    "nl_plural",
+    "nl_variants",
+    "en",
+    "en_plural",
+    "pos",
+    "dnt",
+    "case",
+    "status",
+    "note",
+)
 PARTS_OF_SPEECH = ("noun", "proper noun", "verb", "adjective", "adverb", "phrase")
 CASES = ("lower", "exact")
 STATUSES = ("approved", "proposed")
@@ -110,7 +120,9 @@ class Glossary:
         return re.compile(r"(?<![\w-])(?:" + "|".join(alternatives) + r")(?![\w-])")
 
     @cached_property
-    def _lookup(self) -> tuple[dict[str, tuple[GlossaryTerm, str]], dict[str, tuple[GlossaryTerm, str]]]:
+    def _lookup(
+        self,
+    ) -> tuple[dict[str, tuple[GlossaryTerm, str]], dict[str, tuple[GlossaryTerm, str]]]:
         exact: dict[str, tuple[GlossaryTerm, str]] = {}
         folded: dict[str, tuple[GlossaryTerm, str]] = {}
         for term in self.terms:
@@ -178,8 +190,15 @@ def read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
         if not any(c.strip() for c in cells):
             continue
         if len(cells) != len(COLUMNS):
-            rows.append((line, {"__error__": f"has {len(cells)} fields, expected {len(COLUMNS)}"
-                                                " (quote a field that contains a comma)"}))
+            rows.append(
+                (
+                    line,
+                    {
+                        "__error__": f"has {len(cells)} fields, expected {len(COLUMNS)}"
+                        " (quote a field that contains a comma)"
+                    },
+                )
+            )
             continue
         rows.append((line, dict(zip(COLUMNS, cells, strict=True))))
     return rows
@@ -255,8 +274,12 @@ def _duplicates(terms: Sequence[GlossaryTerm]) -> list[Problem]:
     seen_entries: dict[str, GlossaryTerm] = {}
     for term in terms:
         if term.nl in seen_entries:
-            problems.append(Problem(term.line, f"duplicate entry {term.nl!r} "
-                                               f"(first on line {seen_entries[term.nl].line})"))
+            problems.append(
+                Problem(
+                    term.line,
+                    f"duplicate entry {term.nl!r} (first on line {seen_entries[term.nl].line})",
+                )
+            )
         else:
             seen_entries[term.nl] = term
     seen_forms: dict[str, tuple[GlossaryTerm, str]] = {}
@@ -267,9 +290,11 @@ def _duplicates(terms: Sequence[GlossaryTerm]) -> list[Problem]:
                 first, first_target = seen_forms[key]
                 if first.nl == term.nl:
                     continue  # reported as a duplicate entry
-                what = (f"mapped to two targets, {first_target!r} (line {first.line}) and "
-                        f"{target!r}" if first_target != target
-                        else f"listed twice (also on line {first.line})")
+                what = (
+                    f"mapped to two targets, {first_target!r} (line {first.line}) and {target!r}"
+                    if first_target != target
+                    else f"listed twice (also on line {first.line})"
+                )
                 problems.append(Problem(term.line, f"Dutch form {form!r} is {what}"))
             elif key in seen_forms:
                 problems.append(Problem(term.line, f"Dutch form {form!r} is listed twice"))
@@ -292,12 +317,15 @@ def _shadows(terms: Sequence[GlossaryTerm]) -> list[Problem]:
                 if inner.end - inner.start == len(form):
                     continue  # the same form: reported as a conflict
                 if inner.target.casefold() not in target.casefold():
-                    problems.append(Problem(
-                        term.line,
-                        f"{form!r} shadows {inner.term.nl!r} (line {inner.term.line}): inside it, "
-                        f"{inner.source!r} becomes {target!r}, which does not contain "
-                        f"{inner.target!r}",
-                    ))
+                    problems.append(
+                        Problem(
+                            term.line,
+                            f"{form!r} shadows {inner.term.nl!r} (line {inner.term.line}): "
+                            "inside it, "
+                            f"{inner.source!r} becomes {target!r}, which does not contain "
+                            f"{inner.target!r}",
+                        )
+                    )
     return problems
 
 
@@ -306,8 +334,11 @@ def load(path: Path) -> Glossary:
     problems = lint(path)
     if problems:
         first = problems[0]
-        more = f" (and {len(problems) - 1} more; run 'translator glossary lint')" if len(
-            problems) > 1 else ""
+        more = (
+            f" (and {len(problems) - 1} more; run 'translator glossary lint')"
+            if len(problems) > 1
+            else ""
+        )
         raise GlossaryError(f"{first.message}{more}", path=path, line=first.line)
     terms = [_term(line, row) for line, row in read_rows(path)]
     return Glossary(
@@ -336,8 +367,20 @@ def export_csv(terms: Sequence[GlossaryTerm]) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
     for t in terms:
-        writer.writerow([t.nl, "|".join(t.nl_plural), "|".join(t.nl_variants), t.en, t.en_plural,
-                         t.pos, "yes" if t.dnt else "no", t.case, t.status, t.note])
+        writer.writerow(
+            [
+                t.nl,
+                "|".join(t.nl_plural),
+                "|".join(t.nl_variants),
+                t.en,
+                t.en_plural,
+                t.pos,
+                "yes" if t.dnt else "no",
+                t.case,
+                t.status,
+                t.note,
+            ]
+        )
     return out.getvalue()
 
 
@@ -356,14 +399,18 @@ def export_tbx(terms: Sequence[GlossaryTerm]) -> str:
             lines.append(f'      <descrip type="definition">{escape(t.note)}</descrip>')
         lines.append('      <langSet xml:lang="nl">')
         for form in (t.nl, *t.nl_plural, *t.nl_variants):
-            lines.append(f"        <tig><term>{escape(form)}</term>"
-                         f'<termNote type="partOfSpeech">{escape(t.pos)}</termNote>'
-                         f'<termNote type="administrativeStatus">{_tbx_status(t)}</termNote></tig>')
+            lines.append(
+                f"        <tig><term>{escape(form)}</term>"
+                f'<termNote type="partOfSpeech">{escape(t.pos)}</termNote>'
+                f'<termNote type="administrativeStatus">{_tbx_status(t)}</termNote></tig>'
+            )
         lines.append("      </langSet>")
         lines.append('      <langSet xml:lang="en">')
         for form in (t.en, t.en_plural) if t.en_plural else (t.en,):
-            lines.append(f"        <tig><term>{escape(form)}</term>"
-                         f'<termNote type="partOfSpeech">{escape(t.pos)}</termNote></tig>')
+            lines.append(
+                f"        <tig><term>{escape(form)}</term>"
+                f'<termNote type="partOfSpeech">{escape(t.pos)}</termNote></tig>'
+            )
         lines.append("      </langSet>")
         lines.append("    </termEntry>")
     lines += ["  </body></text>", "</martif>", ""]
@@ -403,15 +450,25 @@ def _read_tbx(path: Path) -> list[GlossaryTerm]:
                 text = (tig.findtext("term") or "").strip()
                 if text:
                     forms.setdefault(lang, []).append(text)
-                for note in tig.iter("termNote"):
-                    if note.get("type") == "partOfSpeech" and note.text in PARTS_OF_SPEECH:
-                        pos = note.text
+                for term_note in tig.iter("termNote"):
+                    kind, value = term_note.get("type"), term_note.text
+                    if kind == "partOfSpeech" and value in PARTS_OF_SPEECH:
+                        pos = str(value)
         if forms.get("nl") and forms.get("en"):
             nl, en = forms["nl"], forms["en"]
-            note = entry.findtext("descrip") or ""
-            terms.append(GlossaryTerm(nl=nl[0], en=en[0], nl_variants=tuple(nl[1:]), pos=pos,
-                                      dnt=nl[0] == en[0], case="lower", status="proposed",
-                                      note=note.strip()))
+            definition = entry.findtext("descrip") or ""
+            terms.append(
+                GlossaryTerm(
+                    nl=nl[0],
+                    en=en[0],
+                    nl_variants=tuple(nl[1:]),
+                    pos=pos,
+                    dnt=nl[0] == en[0],
+                    case="lower",
+                    status="proposed",
+                    note=definition.strip(),
+                )
+            )
     return terms
 
 
@@ -422,8 +479,9 @@ def merge_import(path: Path, incoming: Sequence[GlossaryTerm]) -> tuple[int, int
     """
     from translator.output import write_atomic  # noqa: PLC0415
 
-    existing = {_term(line, row).nl.casefold() for line, row in read_rows(path)
-                if "__error__" not in row}
+    existing = {
+        _term(line, row).nl.casefold() for line, row in read_rows(path) if "__error__" not in row
+    }
     new = [t for t in incoming if t.nl.casefold() not in existing]
     unique = list({t.nl.casefold(): t for t in new}.values())
     if unique:
@@ -433,4 +491,3 @@ def merge_import(path: Path, incoming: Sequence[GlossaryTerm]) -> tuple[int, int
         rows = export_csv(unique).split("\n", 1)[1]
         write_atomic(path, text + rows)
     return len(unique), len(incoming) - len(new)
-

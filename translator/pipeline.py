@@ -216,9 +216,7 @@ class _Plan:
     def __init__(self, article: Article, glossary: Glossary | None) -> None:
         self.article = article
         self.glossary = glossary
-        self.protected = {
-            i: protect.protect(article.segments[i], glossary) for i in article.todo
-        }
+        self.protected = {i: protect.protect(article.segments[i], glossary) for i in article.todo}
         self.rebuilt: dict[int, str] = {}
         self.fallback: set[int] = set()
         self.error: TranslatorError | None = None
@@ -361,8 +359,9 @@ def _result(plan: _Plan, engine: Engine) -> Result:
         except TranslatorError as exc:
             plan.error = exc
         else:
-            return Result(article.path, "translated", text, article.language, None, stats,
-                          tuple(misses))
+            return Result(
+                article.path, "translated", text, article.language, None, stats, tuple(misses)
+            )
     return Result(article.path, "failed", None, article.language, plan.error, stats)
 
 
@@ -373,8 +372,14 @@ def _misses(plan: _Plan) -> list[TermMiss]:
         english = plan.rebuilt.get(i, "").casefold()
         for use in protected.terms:
             if use is not None and use.target.casefold() not in english:
-                misses.append(TermMiss(plan.article.path, plan.article.segments[i].line,
-                                       use.match.source, use.target))
+                misses.append(
+                    TermMiss(
+                        plan.article.path,
+                        plan.article.segments[i].line,
+                        use.match.source,
+                        use.target,
+                    )
+                )
     return misses
 
 

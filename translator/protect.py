@@ -139,8 +139,9 @@ class _Builder:
         self._prose(text, cursor, len(text), offsets, sources)
         self.visible += text[cursor:]
 
-    def _prose(self, text: str, start: int, end: int, offsets: list[int],
-               sources: list[str]) -> None:
+    def _prose(
+        self, text: str, start: int, end: int, offsets: list[int], sources: list[str]
+    ) -> None:
         for offset, source in zip(offsets, sources, strict=True):
             if start <= offset < end:
                 self.breaks.append(self.length + offset - start)
@@ -153,7 +154,9 @@ class _Builder:
         upper = len(letters) > 1 and all(c.isupper() for c in letters)
         initial = _SENTENCE_END.search(self.visible) is not None
         words = source.split()
-        title = not initial and not upper and all(w[:1].isupper() for w in words)
+        capitalised = all(w[:1].isupper() for w in words)
+        # One capitalised word at a sentence start says nothing; several do.
+        title = not upper and capitalised and (len(words) > 1 or not initial)
         use = TermUse(match, upper, title)
         self.sources.append(source)
         self.terms.append(use)
@@ -161,8 +164,13 @@ class _Builder:
         self.visible += source
 
     def result(self) -> Protected:
-        return Protected("".join(self.parts), tuple(self.sources), tuple(self.breaks),
-                         tuple(self.break_sources), tuple(self.terms))
+        return Protected(
+            "".join(self.parts),
+            tuple(self.sources),
+            tuple(self.breaks),
+            tuple(self.break_sources),
+            tuple(self.terms),
+        )
 
 
 def runs(protected: Protected) -> list[str]:

@@ -47,9 +47,15 @@ def rebuild(protected: Protected, translated: str, *, kind: str, markdown: bool 
                 text = use.written(sentence_start=_SENTENCE_START.search(visible) is not None)
                 visible += text
                 out.append(
-                    escape(text, kind=kind, line_start=False, follower=follower,
-                           at_end=follower is None and i == len(pieces) - 1)
-                    if markdown else text
+                    escape(
+                        text,
+                        kind=kind,
+                        line_start=False,
+                        follower=follower,
+                        at_end=follower is None and i == len(pieces) - 1,
+                    )
+                    if markdown
+                    else text
                 )
             line_start = False
             continue

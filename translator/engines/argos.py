@@ -17,7 +17,6 @@ where a placement would break the structure.
 
 from __future__ import annotations
 
-import itertools
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -161,8 +160,7 @@ class ArgosEngine:
         body = chunk.rstrip()
         lead = len(body) - len(body.lstrip())
         own = [
-            _Mark(m.text, max(0, m.offset - start - lead), m.space_before, m.space_after,
-                  m.length)
+            _Mark(m.text, max(0, m.offset - start - lead), m.space_before, m.space_after, m.length)
             for m in marks
             if start <= m.offset < end
         ]
@@ -299,8 +297,9 @@ def _without_placeholders(text: str) -> tuple[str, list[_Mark]]:
         before = text[match.start() - 1 : match.start()]
         after = text[match.end() : match.end() + 1]
         hint = match.group(0)[1:-1].partition("=")[2]
-        marks.append(_Mark(match.group(0), length, before in ("", " "), after in ("", " "),
-                           len(hint)))
+        marks.append(
+            _Mark(match.group(0), length, before in ("", " "), after in ("", " "), len(hint))
+        )
         # A term's English target stands in the sentence: models copy it through.
         clean.append(hint)
         length += len(hint)
@@ -317,7 +316,9 @@ def _without_placeholders(text: str) -> tuple[str, list[_Mark]]:
 
 
 def _target_spans(
-    sources: list[tuple[int, int]], alignment: Sequence[int], pieces: Sequence[str],
+    sources: list[tuple[int, int]],
+    alignment: Sequence[int],
+    pieces: Sequence[str],
     marks: Sequence[_Mark],
 ) -> list[tuple[int, int]]:
     """Map marks to target pieces, keeping their order.
@@ -352,8 +353,12 @@ def _inside_word(pieces: Sequence[str], j: int) -> bool:
     return not here.startswith(_PIECE) and here[:1].isalnum() and before[-1:].isalnum()
 
 
-def _insert(pieces: Sequence[str], marks: Sequence[_Mark], targets: Sequence[tuple[int, int]],
-            detokenize: Any) -> str:
+def _insert(
+    pieces: Sequence[str],
+    marks: Sequence[_Mark],
+    targets: Sequence[tuple[int, int]],
+    detokenize: Any,
+) -> str:
     """Detokenize with placeholders put in at their target spans, spaced as in the source.
 
     Markup glued to the next word (``**`` opening) stays glued to the next target
@@ -383,9 +388,9 @@ def _insert(pieces: Sequence[str], marks: Sequence[_Mark], targets: Sequence[tup
             out += mark.text
             cursor, spaced, previous = max(cursor, end), False, mark
             continue
-        if previous is not None and previous.space_after and not out.endswith(" "):
-            out += " "
-        elif mark.space_before and out and not out.endswith(" ") and not spaced:
+        if (previous is not None and previous.space_after and not out.endswith(" ")) or (
+            mark.space_before and out and not out.endswith(" ") and not spaced
+        ):
             out += " "
         out += mark.text
         if word_follows and (mark.space_after or not mark.space_before):
