@@ -239,9 +239,9 @@ def sources(root: Path) -> list[Path]:
 
 def _key(article: Article, index: int) -> tuple[str, int]:
     """Segments line up between a source and its translation by kind and order."""
-    segment = article.segments[index]
-    same_kind = [i for i, s in enumerate(article.segments[:index]) if s.kind == segment.kind]
-    return (segment.key or segment.kind, len(same_kind))
+    label = article.segments[index].key or article.segments[index].kind
+    before = [s for s in article.segments[:index] if (s.key or s.kind) == label]
+    return (label, len(before))
 
 
 def _english_segments(path: Path, errors: list[str]) -> dict[tuple[str, int], tuple[int, str]]:
