@@ -113,6 +113,12 @@ def parse(text: str, *, path: str, keys: Sequence[str] = DEFAULT_KEYS) -> FrontM
     )
 
 
+def block(text: str) -> tuple[str, str] | None:
+    """The fence and the text between the fences of a front-matter block, if any."""
+    match = _BLOCK.match(text)
+    return None if match is None else (match.group("fence"), match.group("inner"))
+
+
 def body_offset(text: str) -> int:
     """Where the Markdown body of ``text`` begins: after its front matter, if any."""
     match = _BLOCK.match(text)

@@ -22,7 +22,7 @@ in at most one more batch; a file that still fails is reported and not written.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -32,7 +32,7 @@ from translator.detect import Detection
 from translator.engines import Engine
 from translator.errors import EngineError, InputError, StructureError, TranslatorError
 from translator.front_matter import DEFAULT_KEYS, FrontMatter
-from translator.glossary import Glossary, uses_hash
+from translator.glossary import Glossary, TermMatch, uses_hash
 from translator.segment import Segment
 
 STAGES = (
@@ -82,6 +82,9 @@ class Article:
     language: Detection
     english: frozenset[int] = frozenset()
     """Indices of segments left as they are because they are English already."""
+    plain: tuple[Segment, ...] = ()
+    """The segments before language detection touched them: what hashes are made of,
+    so that a check without detection agrees with the run that wrote the record."""
 
     @property
     def dutch(self) -> bool:
@@ -109,6 +112,8 @@ class Stats:
     """Glossary terms found in the Dutch segments that were translated."""
     terms_present: int = 0
     """Of those, how many have their target in the English segment."""
+    reused: int = 0
+    """Segments whose English was kept from the existing translation."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,7 +186,7 @@ def load(path: Path, options: Options = Options(), *, text: str | None = None) -
         else FrontMatter(None)
     )
     body = segment.segment_body(text[fm.end :], offset=fm.end, first_line=fm.body_line)
-    segments = (*fm.segments, *body)
+    segments = plain = (*fm.segments, *body)
     if options.source_language is not None:
         language, english = Detection(options.source_language, 1.0), frozenset[int]()
     else:
@@ -204,6 +209,7 @@ def load(path: Path, options: Options = Options(), *, text: str | None = None) -
         segments=segments,
         language=language,
         english=english,
+        plain=plain,
     )
 
 
@@ -213,14 +219,23 @@ def load(path: Path, options: Options = Options(), *, text: str | None = None) -
 class _Plan:
     """The mutable working state of one article during a run."""
 
-    def __init__(self, article: Article, glossary: Glossary | None) -> None:
+    def __init__(
+        self, article: Article, glossary: Glossary | None, reuse: Mapping[int, str]
+    ) -> None:
         self.article = article
         self.glossary = glossary
         self.protected = {i: protect.protect(article.segments[i], glossary) for i in article.todo}
-        self.rebuilt: dict[int, str] = {}
+        # Segments whose English is taken as it is: unchanged since the last run.
+        self.rebuilt: dict[int, str] = {i: reuse[i] for i in article.todo if i in reuse}
+        self.reused = set(self.rebuilt)
         self.fallback: set[int] = set()
         self.error: TranslatorError | None = None
         self.body = article.raw[article.front_matter.end :]
+
+    @property
+    def fresh(self) -> list[int]:
+        """The segments that go to the engine: those not reused."""
+        return [i for i in self.article.todo if i not in self.reused]
 
     def apply(self, i: int, translated: str) -> bool:
         """Rebuild segment ``i`` from engine output; False when the output is unusable."""
@@ -279,15 +294,20 @@ class _Plan:
 
 
 def translate_articles(
-    articles: Sequence[Article], engine: Engine, glossary: Glossary | None = None
+    articles: Sequence[Article],
+    engine: Engine,
+    glossary: Glossary | None = None,
+    reuse: Mapping[Path, Mapping[int, str]] | None = None,
 ) -> list[Result]:
-    """Translate articles with one engine batch, plus one for fallbacks if needed."""
-    plans = [_Plan(a, glossary) for a in articles]
-    primary = _translate_unique(
-        engine, [p.protected[i].text for p in plans for i in p.article.todo]
-    )
+    """Translate articles with one engine batch, plus one for fallbacks if needed.
+
+    ``reuse`` gives, per article, English text to keep for some segments (by
+    index): they are not sent to the engine, but still verified.
+    """
+    plans = [_Plan(a, glossary, (reuse or {}).get(a.path, {})) for a in articles]
+    primary = _translate_unique(engine, [p.protected[i].text for p in plans for i in p.fresh])
     for plan in plans:
-        for i in plan.article.todo:
+        for i in plan.fresh:
             if not plan.apply(i, primary[plan.protected[i].text]):
                 plan.fallback.add(i)
         plan.isolate()
@@ -347,9 +367,10 @@ def _result(plan: _Plan, engine: Engine) -> Result:
     expected = sum(len([u for u in p.terms if u is not None]) for p in plan.protected.values())
     stats = Stats(
         segments=sum(s.translatable for s in article.segments),
-        translated=len(article.todo),
+        translated=len(plan.fresh),
         english=len(article.english),
         fallbacks=len(plan.fallback),
+        reused=len(plan.reused - plan.fallback),
         terms_expected=expected,
         terms_present=expected - len(misses),
     )
@@ -408,16 +429,60 @@ def _assemble(plan: _Plan, engine: Engine) -> str:
     article = plan.article
     fm = article.front_matter
     values = {i: plan.rebuilt[i] for i in range(len(fm.segments)) if i in plan.rebuilt}
-    uses = [u.match for p in plan.protected.values() for u in p.terms if u is not None]
+    record = provenance(
+        article,
+        engine,
+        uses_hash(article_terms(article, plan.glossary)) if plan.glossary is not None else None,
+    )
+    keys = segment_keys(article, plan.glossary)
+    record["segments"] = " ".join(
+        f"{keys[i]}:{text_hash(plan.rebuilt.get(i, source_text(article, i)))}" for i in keys
+    )
     head = front_matter.rewrite(
-        article.raw,
-        fm,
-        values,
-        provenance(article, engine, uses_hash(uses) if plan.glossary is not None else None),
-        path=str(article.path),
-        newline=article.newline,
+        article.raw, fm, values, record, path=str(article.path), newline=article.newline
     )
     return ("\ufeff" if article.bom else "") + head + plan.assemble_body()
+
+
+def segment_keys(article: Article, glossary: Glossary | None) -> dict[int, str]:
+    """For each segment with prose, a short hash of what the engine would be given.
+
+    It covers the prose, the glossary targets and the markup sources (a changed
+    link target changes the key), so an unchanged key means the segment's English
+    can be kept as it is.
+    """
+    keys = {}
+    for i, segment in enumerate(article.segments):
+        if segment.translatable:
+            protected = protect.protect(segment, glossary)
+            keys[i] = text_hash(protected.text + "\0" + "\0".join(protected.sources))
+    return keys
+
+
+def text_hash(text: str) -> str:
+    """A short, stable hash of a text, for the per-segment record in the provenance."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
+
+
+def source_text(article: Article, index: int) -> str:
+    """The text of a segment as it stands in its file: a span, or a front-matter value."""
+    segment = article.segments[index]
+    if segment.kind == "front_matter":
+        return "".join(atom.text for atom in segment.atoms)
+    return article.raw[segment.start : segment.end]
+
+
+def article_terms(article: Article, glossary: Glossary | None) -> list[TermMatch]:
+    """Every glossary term in the article's prose, as the pipeline protects them."""
+    if glossary is None:
+        return []
+    return [
+        use.match
+        for segment in article.plain
+        if segment.translatable
+        for use in protect.protect(segment, glossary).terms
+        if use is not None
+    ]
 
 
 # --- whole runs ----------------------------------------------------------------------------------

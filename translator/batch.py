@@ -1,0 +1,534 @@
+"""Batch translation for CI: incremental, safe, parallel English page bundles.
+
+A run walks a content tree, decides for each Dutch article whether its English
+is missing, stale (the source or the glossary terms it uses changed) or
+current, and translates only what changed, down to the segment: an unchanged
+paragraph keeps its English, including a correction a person made to it. A
+run with nothing to do reads hashes only and never loads a model.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+import fcntl
+import hashlib
+import os
+import shutil
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any, Literal
+
+from translator import output
+from translator.config import Settings
+from translator.engines import Engine, load_engine
+from translator.errors import OutputError, TranslatorError
+from translator.glossary import Glossary, uses_hash
+from translator.pipeline import (
+    Article,
+    Options,
+    Result,
+    article_terms,
+    load,
+    segment_keys,
+    translate_articles,
+)
+from translator.previous import Previous, read_previous, read_record
+
+Layout = Literal["bundle", "tree"]
+LOCK_NAME = ".translator.lock"
+
+
+class LockedError(TranslatorError):
+    """Another batch run is writing the same tree."""
+
+
+@dataclass
+class Item:
+    """One article of a batch run, and what happened to it."""
+
+    source: Path
+    target: Path | None
+    status: str = "up-to-date"
+    """translated, up-to-date, stale (with --check), skipped or failed."""
+    language: str | None = None
+    error: str | None = None
+    reason: str | None = None
+    """Why the article is stale: missing, source changed, glossary changed, forced."""
+    total: int = 0
+    engine: int = 0
+    reused: int = 0
+    notes: list[str] = field(default_factory=list)
+    """Human edits kept, replaced or needing review, with their lines."""
+
+    def as_json(self, root: Path) -> dict[str, Any]:
+        return {
+            "source": _relative(self.source, root),
+            "target": _relative(self.target, root) if self.target else None,
+            "status": self.status,
+            "reason": self.reason,
+            "language": self.language,
+            "error": self.error,
+            "segments": {"total": self.total, "engine": self.engine, "reused": self.reused},
+            "notes": self.notes,
+        }
+
+
+@dataclass
+class BatchReport:
+    root: Path
+    items: list[Item]
+    check: bool
+
+    @property
+    def failed(self) -> bool:
+        bad = {"failed", "stale"} if self.check else {"failed"}
+        return any(item.status in bad for item in self.items)
+
+    def totals(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for item in self.items:
+            counts[item.status] = counts.get(item.status, 0) + 1
+        return {
+            "files": len(self.items),
+            **{
+                s: counts.get(s, 0)
+                for s in ("translated", "up-to-date", "stale", "skipped", "failed")
+            },
+            "segments": sum(i.total for i in self.items),
+            "engine": sum(i.engine for i in self.items),
+            "reused": sum(i.reused for i in self.items),
+        }
+
+    def as_json(self) -> dict[str, Any]:
+        return {"files": [i.as_json(self.root) for i in self.items], "totals": self.totals()}
+
+
+# --- finding articles ------------------------------------------------------------------------
+
+
+def find_articles(root: Path, layout: Layout = "bundle") -> list[Path]:
+    """Markdown sources under the Dutch root; never outputs, never outside ROOT via links."""
+    base = source_root(root, layout)
+    resolved = base.resolve()
+    found = []
+    for folder, dirs, files in os.walk(base):
+        dirs[:] = sorted(
+            d for d in dirs if not d.startswith(".") and _inside(Path(folder) / d, resolved)
+        )
+        for name in sorted(files):
+            path = Path(folder) / name
+            if (
+                name.lower().endswith((".md", ".markdown"))
+                and not output.is_translation(path)
+                and _inside(path, resolved)
+            ):
+                found.append(path)
+    return found
+
+
+def _inside(path: Path, root: Path) -> bool:
+    """Whether a path, links resolved, stays inside root."""
+    try:
+        path.resolve().relative_to(root)
+    except ValueError:
+        return False
+    return True
+
+
+def source_root(root: Path, layout: Layout) -> Path:
+    """The Dutch tree: ROOT itself (bundle), or ROOT/nl (tree; ROOT may be the nl folder)."""
+    if layout == "bundle":
+        return root
+    if root.name == "nl":
+        return root
+    if (root / "nl").is_dir():
+        return root / "nl"
+    raise OutputError("the tree layout needs a Dutch tree: ROOT/nl, or ROOT named nl", path=root)
+
+
+def target_for(source: Path, root: Path, layout: Layout) -> Path:
+    """Where an article's English goes in the chosen layout."""
+    if layout == "bundle":
+        return output.target_path(source)
+    base = source_root(root, layout)
+    english = base.parent / "en" / source.relative_to(base)
+    name = english.name.replace(".nl.md", ".md").replace(".nl.markdown", ".markdown")
+    return english.with_name(name)
+
+
+def in_shard(path: Path, root: Path, shard: tuple[int, int] | None) -> bool:
+    """Whether an article belongs to shard K of N, by a stable hash of its path."""
+    if shard is None:
+        return True
+    k, n = shard
+    digest = hashlib.sha256(_relative(path, root).encode("utf-8")).hexdigest()
+    return int(digest[:12], 16) % n == k - 1
+
+
+# --- deciding what is stale ------------------------------------------------------------------
+
+
+def freshness(source: Path, target: Path, options: Options, *, force: bool) -> str | None:
+    """None when the English is current; otherwise why it is not.
+
+    Reads hashes only (and, with a glossary, the article's terms): a run with
+    nothing to do loads no model and detects no language.
+    """
+    if not target.exists():
+        return "missing"
+    text = target.read_text(encoding="utf-8", errors="replace")
+    record = read_record(text)
+    if record is None:
+        if force:
+            return "forced"
+        raise OutputError(
+            f"{target} exists and was not written by translator; it may hold a human's "
+            "translation. Move it away, or pass --force to overwrite it",
+            path=source,
+        )
+    if force:
+        return "forced"
+    if record.get("source_sha256") != hashlib.sha256(source.read_bytes()).hexdigest():
+        return "source changed"
+    if options.glossary is not None:
+        plain = replace(options, source_language="nl")  # hashes need no language detection
+        article = load(source, plain)
+        if record.get("glossary_sha256") != uses_hash(article_terms(article, options.glossary)):
+            return "glossary changed"
+    return None
+
+
+# --- reusing segments ------------------------------------------------------------------------
+
+
+@dataclass
+class Plan:
+    """For one stale article: the English to keep, by segment index, and what to say."""
+
+    reuse: dict[int, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def plan_reuse(
+    article: Article,
+    previous: Previous | None,
+    glossary: Glossary | None,
+    corrections: Mapping[str, str],
+    *,
+    keep_edits: bool,
+) -> Plan:
+    """Keep the English of every segment whose Dutch key is unchanged.
+
+    A person's correction to such a segment is kept. Where a corrected
+    segment's Dutch changed, the new Dutch is translated afresh and the edit
+    reported as replaced, or, with keep_edits, the edit is kept and reported as
+    needing review. A correction made elsewhere to the same Dutch is used too.
+    """
+    keys = segment_keys(article, glossary)
+    plan = Plan()
+    old = list(previous.entries) if previous is not None else []
+    by_key = {e.key: e for e in old}
+    for i in article.todo:
+        if keys[i] in by_key:
+            entry = by_key[keys[i]]
+            plan.reuse[i] = entry.english
+            if entry.edited:
+                plan.notes.append(f"human edit kept (English line {entry.line})")
+        elif keys[i] in corrections:
+            plan.reuse[i] = corrections[keys[i]]
+            plan.notes.append(
+                f"correction from another article used (line {article.segments[i].line})"
+            )
+    order = [i for i in keys if i in article.todo]
+    matcher = difflib.SequenceMatcher(
+        a=[e.key for e in old], b=[keys[i] for i in order], autojunk=False
+    )
+    for tag, a0, a1, b0, b1 in matcher.get_opcodes():
+        if tag != "replace":
+            continue
+        for entry, index in zip(old[a0:a1], order[b0:b1], strict=False):
+            if not entry.edited or index in plan.reuse:
+                continue
+            where = f"English line {entry.line}, Dutch line {article.segments[index].line}"
+            if keep_edits:
+                plan.reuse[index] = entry.english
+                plan.notes.append(
+                    f"needs review: human edit kept though its Dutch changed ({where})"
+                )
+            else:
+                plan.notes.append(f"human edit replaced: its Dutch changed ({where})")
+    return plan
+
+
+# --- running -----------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def locked(root: Path, *, wait: bool) -> Iterator[None]:
+    """Hold the tree's lock file for the run; a second run waits or is told."""
+    path = root / LOCK_NAME
+    try:
+        handle = path.open("a+")
+    except OSError as exc:
+        raise LockedError(f"cannot create the lock file: {exc.strerror}", path=path) from None
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            raise LockedError(
+                f"another translator batch ({holder}) is writing this tree; wait for it to "
+                "finish, or pass --wait to queue behind it",
+                path=root,
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()}")
+        handle.flush()
+        try:
+            yield
+        finally:
+            handle.seek(0)
+            handle.truncate()
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def run_batch(
+    root: Path,
+    settings: Settings,
+    options: Options,
+    *,
+    check: bool = False,
+    layout: Layout = "bundle",
+    jobs: int = 1,
+    shard: tuple[int, int] | None = None,
+    force: bool = False,
+    keep_edits: bool = False,
+    progress: Callable[[Item], None] | None = None,
+) -> BatchReport:
+    """Bring the English side of a content tree up to date (or, with check, report)."""
+    items, stale = _survey(root, options, layout, shard, force=force, progress=None)
+    report = BatchReport(root, items, check)
+    if check or not stale:
+        for item in items:
+            if progress is not None:
+                progress(item)
+        return report
+    articles, plans = _prepare(stale, options, keep_edits=keep_edits, force=force)
+    results = _translate(articles, plans, settings, options, jobs)
+    for item in items:
+        if item in stale:
+            _finish(item, articles, plans, results, root, layout)
+        if progress is not None:
+            progress(item)
+    return report
+
+
+def _survey(
+    root: Path,
+    options: Options,
+    layout: Layout,
+    shard: tuple[int, int] | None,
+    *,
+    force: bool,
+    progress: Callable[[Item], None] | None,
+) -> tuple[list[Item], list[Item]]:
+    items, stale = [], []
+    for source in find_articles(root, layout):
+        if not in_shard(source, root, shard):
+            continue
+        item = Item(source, None)
+        items.append(item)
+        try:
+            item.target = target_for(source, root, layout)
+            item.reason = freshness(source, item.target, options, force=force)
+        except TranslatorError as exc:
+            item.status, item.error = "failed", str(exc)
+            continue
+        if item.reason == "missing" and not _dutch(item, options):
+            continue
+        if item.reason is not None:
+            item.status = "stale"
+            stale.append(item)
+    return items, stale
+
+
+def _dutch(item: Item, options: Options) -> bool:
+    """Detect the language of an article that has no translation yet (only those pay for it)."""
+    try:
+        article = load(item.source, options)
+    except TranslatorError as exc:
+        item.status, item.error = "failed", str(exc)
+        return False
+    item.language = article.language.language
+    if not article.dutch:
+        item.status = "skipped"
+        item.error = (
+            f"{item.source}: written in {article.language.language!r}, not Dutch; "
+            "pass --from nl to translate it anyway"
+        )
+        return False
+    return True
+
+
+def _prepare(
+    stale: Sequence[Item], options: Options, *, keep_edits: bool, force: bool
+) -> tuple[dict[Path, Article], dict[Path, Plan]]:
+    articles: dict[Path, Article] = {}
+    previous: dict[Path, Previous | None] = {}
+    for item in stale:
+        try:
+            article = load(item.source, options)
+        except TranslatorError as exc:
+            item.status, item.error = "failed", str(exc)
+            continue
+        item.language = article.language.language
+        if not article.dutch:
+            item.status = "skipped"
+            item.error = (
+                f"{item.source}: written in {article.language.language!r}, not "
+                "Dutch; pass --from nl to translate it anyway"
+            )
+            continue
+        articles[item.source] = article
+        assert item.target is not None
+        previous[item.source] = None if force else read_previous(item.target)
+    corrections = {
+        entry.key: entry.english
+        for prev in previous.values()
+        if prev is not None
+        for entry in prev.entries
+        if entry.edited
+    }
+    plans = {
+        path: plan_reuse(
+            article, previous[path], options.glossary, corrections, keep_edits=keep_edits
+        )
+        for path, article in articles.items()
+    }
+    return articles, plans
+
+
+def _translate(
+    articles: Mapping[Path, Article],
+    plans: Mapping[Path, Plan],
+    settings: Settings,
+    options: Options,
+    jobs: int,
+) -> dict[Path, Result]:
+    if not articles:
+        return {}
+    reuse = {path: plan.reuse for path, plan in plans.items()}
+    paths = list(articles)
+    if jobs <= 1 or len(paths) < 2:
+        engine = LazyEngine(settings)
+        done = translate_articles([articles[p] for p in paths], engine, options.glossary, reuse)
+        return {r.path: r for r in done}
+    groups = [paths[k::jobs] for k in range(jobs) if paths[k::jobs]]
+    # One CTranslate2 translator per process, sharing the cores between processes.
+    per_job = replace(settings, intra_threads=max(1, (os.cpu_count() or 1) // len(groups)))
+    with ProcessPoolExecutor(len(groups), mp_context=get_context("spawn")) as pool:
+        futures = [
+            pool.submit(
+                _work,
+                [articles[p] for p in group],
+                {p: reuse[p] for p in group},
+                per_job,
+                options.glossary,
+            )
+            for group in groups
+        ]
+        return {r.path: r for future in futures for r in future.result()}
+
+
+def _work(
+    articles: list[Article],
+    reuse: dict[Path, dict[int, str]],
+    settings: Settings,
+    glossary: Glossary | None,
+) -> list[Result]:
+    """One worker process of --jobs: its own engine, its share of the articles."""
+    return translate_articles(articles, LazyEngine(settings), glossary, reuse)
+
+
+class LazyEngine:
+    """An engine loaded on first use: a run whose segments are all reused loads no model."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.name = settings.engine
+        self._engine: Engine | None = None
+
+    @property
+    def model(self) -> str:
+        if self._engine is not None:
+            return self._engine.model
+        if self.name == "argos":
+            from translator.models import find  # noqa: PLC0415
+
+            return find(self.settings.models_dir).label  # metadata only, no model load
+        return "none"
+
+    def translate(self, texts: Sequence[str]) -> list[str]:
+        if self._engine is None:
+            self._engine = load_engine(self.name, self.settings)
+        return self._engine.translate(texts)
+
+
+def _finish(
+    item: Item,
+    articles: Mapping[Path, Article],
+    plans: Mapping[Path, Plan],
+    results: Mapping[Path, Result],
+    root: Path,
+    layout: Layout,
+) -> None:
+    if item.status in ("failed", "skipped"):
+        return
+    result = results[item.source]
+    plan = plans[item.source]
+    item.total = result.stats.segments
+    item.engine = result.stats.translated
+    item.reused = result.stats.reused
+    item.notes = plan.notes
+    if result.status != "translated" or result.text is None:
+        item.status = "failed"
+        item.error = str(result.error)
+        return
+    assert item.target is not None
+    try:
+        output.write_atomic(item.target, result.text)
+        if layout == "tree":
+            copy_resources(item.source, item.target)
+    except OSError as exc:
+        item.status, item.error = "failed", f"cannot write {item.target}: {exc.strerror}"
+        return
+    item.status = "translated"
+
+
+def copy_resources(source: Path, target: Path) -> None:
+    """Copy a bundle's other files (images, data) beside the English, skipping identical ones."""
+    if source.name not in ("index.md", "index.nl.md", "_index.md", "_index.nl.md"):
+        return
+    for resource in sorted(source.parent.rglob("*")):
+        if resource.is_dir() or resource.suffix.lower() in (".md", ".markdown"):
+            continue
+        copy = target.parent / resource.relative_to(source.parent)
+        if copy.is_file() and copy.read_bytes() == resource.read_bytes():
+            continue
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        tmp = copy.with_name(f".{copy.name}.tmp")
+        shutil.copyfile(resource, tmp)
+        tmp.replace(copy)
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()

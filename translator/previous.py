@@ -1,0 +1,134 @@
+"""The existing English translation of an article, read back for an incremental run.
+
+Its provenance records, per segment with prose, a key of the Dutch the engine
+was given and a hash of the English translator wrote. Segmenting the English
+file again and lining its segments up with that record tells, for each, its
+current English and whether a person has corrected it since.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from translator import front_matter, segment
+from translator.errors import TranslatorError
+from translator.pipeline import read, text_hash
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+_YAML_RECORD = re.compile(
+    rf"^{front_matter.PROVENANCE_KEY}:\r?\n(?:[ \t]+.*(?:\r?\n|$))*", re.MULTILINE
+)
+_TOML_RECORD = re.compile(
+    rf"^\[{front_matter.PROVENANCE_KEY}\]\r?\n(?:[^\[\r\n].*(?:\r?\n|$)|\r?\n)*", re.MULTILINE
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One segment of the existing translation."""
+
+    key: str
+    """Key of the Dutch segment it was made from."""
+    english: str
+    """Its English as the file holds it now (a span, or a front-matter value)."""
+    edited: bool
+    """Whether a person changed it after translator wrote it."""
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Previous:
+    """What an English file says about how it was made, and what it holds now."""
+
+    path: Path
+    record: dict[str, Any]
+    """The ``machine_translation`` record."""
+    entries: tuple[Entry, ...]
+    """Per segment, in document order; empty when the file no longer lines up with the
+    record (a person restructured it), in which case nothing can be reused."""
+
+    @property
+    def source_sha256(self) -> str | None:
+        value = self.record.get("source_sha256")
+        return str(value) if value else None
+
+    @property
+    def glossary_sha256(self) -> str | None:
+        value = self.record.get("glossary_sha256")
+        return str(value) if value else None
+
+
+def read_record(text: str) -> dict[str, Any] | None:
+    """The provenance record of an English file, or None when translator did not write it."""
+    text = text.lstrip("\ufeff")
+    fence = text[:3]
+    block = front_matter.block(text)
+    head = "" if block is None else block[1]  # between the fences
+    if fence == "---" and (found := _YAML_RECORD.search(head)):
+        from ruamel.yaml import YAML  # noqa: PLC0415
+
+        data = YAML(typ="safe").load(found.group(0))
+    elif fence == "+++" and (found := _TOML_RECORD.search(head)):
+        try:
+            data = tomllib.loads(found.group(0))
+        except tomllib.TOMLDecodeError:
+            return None
+    else:
+        return None
+    record = data.get(front_matter.PROVENANCE_KEY) if isinstance(data, dict) else None
+    return record if isinstance(record, dict) else None
+
+
+def strip_record(text: str) -> str:
+    """The file without its provenance record, as a source article would look."""
+    return _TOML_RECORD.sub("", _YAML_RECORD.sub("", text, count=1), count=1)
+
+
+def read_previous(path: Path) -> Previous | None:
+    """Read an English file that translator wrote; None if there is none or it is not ours."""
+    try:
+        text, _ = read(path)
+    except TranslatorError:
+        return None
+    record = read_record(text)
+    if record is None:
+        return None
+    return Previous(path, record, tuple(_entries(text, record, path)))
+
+
+def _entries(text: str, record: dict[str, Any], path: Path) -> list[Entry]:
+    pairs = [p.split(":", 1) for p in str(record.get("segments", "")).split() if ":" in p]
+    if not pairs:
+        return []
+    clean = strip_record(text)
+    try:
+        fm = front_matter.parse(clean, path=str(path))
+        body = segment.segment_body(clean[fm.end :], offset=fm.end, first_line=fm.body_line)
+    except TranslatorError:
+        return []
+    segments = [s for s in (*fm.segments, *body) if s.translatable]
+    if len(segments) != len(pairs):
+        return []
+    # The record was cut out of the front matter: body lines move back down by its length.
+    shift = text.count("\n") - clean.count("\n")
+    entries = []
+    for (key, written), seg in zip(pairs, segments, strict=True):
+        front = seg.kind == "front_matter"
+        english = "".join(a.text for a in seg.atoms) if front else clean[seg.start : seg.end]
+        line = seg.line if front else seg.line + shift
+        entries.append(Entry(key, english, text_hash(english) != written, line))
+    return entries
+
+
+def dumps(record: dict[str, Any]) -> str:
+    """A record as JSON, for reports."""
+    return json.dumps(record, ensure_ascii=False, default=str)
