@@ -252,7 +252,7 @@ def batch(
         front_matter_keys=settings.front_matter_keys,
         glossary=_glossary(settings),
     )
-    chosen = "tree" if layout == "tree" else "bundle"
+    chosen: batch_module.Layout = "tree" if layout == "tree" else "bundle"
     try:
         with contextlib.ExitStack() as stack:
             if not check:
@@ -293,9 +293,14 @@ def _batch_progress(quiet: bool) -> Iterator[Callable[[batch_module.Item], None]
         yield lambda _item: None
         return
     if sys.stderr.isatty():
+        lines: list[batch_module.Item] = []
         with click.progressbar(length=0, label="articles", file=sys.stderr) as bar:
-            lines: list[batch_module.Item] = []
-            yield lambda item: (bar.update(1), lines.append(item))  # type: ignore[func-returns-value]
+
+            def tick(item: batch_module.Item) -> None:
+                bar.update(1)
+                lines.append(item)
+
+            yield tick
         for item in lines:
             _batch_line(item)
         return

@@ -452,9 +452,9 @@ def segment_keys(article: Article, glossary: Glossary | None) -> dict[int, str]:
     can be kept as it is.
     """
     keys = {}
-    for i, segment in enumerate(article.segments):
-        if segment.translatable:
-            protected = protect.protect(segment, glossary)
+    for i, seg in enumerate(article.segments):
+        if seg.translatable:
+            protected = protect.protect(seg, glossary)
             keys[i] = text_hash(protected.text + "\0" + "\0".join(protected.sources))
     return keys
 

@@ -20,10 +20,15 @@ if TYPE_CHECKING:
 class Engine(Protocol):
     """Translates a batch of Dutch texts into English, one output per input."""
 
-    name: str
-    """Short name recorded in the provenance of every output (``pseudo``, ``argos``)."""
-    model: str
-    """The model and version used, or ``none``; also recorded in the provenance."""
+    @property
+    def name(self) -> str:
+        """Short name recorded in the provenance of every output (``pseudo``, ``argos``)."""
+        ...
+
+    @property
+    def model(self) -> str:
+        """The model and version used, or ``none``; also recorded in the provenance."""
+        ...
 
     def translate(self, texts: Sequence[str]) -> list[str]:
         """Translate ``texts``; placeholders such as ``⟦1⟧`` must be kept as they are."""
