@@ -38,7 +38,7 @@ translate:
 		$(BIN)/translator models install 2>/dev/null || { \
 		echo "make translate: no Dutch->English model installed and the Argos package index cannot be reached; install one with 'translator models install --file PATH.argosmodel', or run 'make demo' for an offline word-for-word demo"; \
 		exit 1; }
-	$(BIN)/translator translate --engine argos $(SOURCES)
+	$(BIN)/translator batch --engine argos $(CONTENT)
 
 # Offline demo: a word-for-word model built from the glossary and a small lexicon.
 demo:
@@ -50,6 +50,7 @@ demo:
 
 bench:
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/batch.py
 
 clean:
 	rm -rf build .mypy_cache .ruff_cache .pytest_cache

@@ -62,11 +62,11 @@ WORDS = [
 ]
 
 
-def corpus(folder: Path) -> list[Path]:
-    """200 Dutch-like articles with markup, deterministic."""
-    rng = random.Random(2024)
+def corpus(folder: Path, count: int = ARTICLES) -> list[Path]:
+    """Dutch-like articles with markup, deterministic (200 by default)."""
+    rng = random.Random(2024 + count)
     paths = []
-    for n in range(ARTICLES):
+    for n in range(count):
         lines = [f"---\ntitle: De gemeente {n}\nsummary: Kennis over gegevens {n}\n---\n"]
         for p in range(8):
             sentences = []

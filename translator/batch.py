@@ -34,6 +34,7 @@ from translator.pipeline import (
     article_terms,
     load,
     segment_keys,
+    source_text,
     translate_articles,
 )
 from translator.previous import Previous, read_previous, read_record
@@ -319,7 +320,7 @@ def run_batch(
             if progress is not None:
                 progress(item)
         return report
-    articles, plans = _prepare(stale, options, keep_edits=keep_edits, force=force)
+    articles, plans = _prepare(stale, options, settings.memory, keep_edits=keep_edits, force=force)
     results = _translate(articles, plans, settings, options, jobs)
     for item in items:
         if item in stale:
@@ -377,7 +378,12 @@ def _dutch(item: Item, options: Options) -> bool:
 
 
 def _prepare(
-    stale: Sequence[Item], options: Options, *, keep_edits: bool, force: bool
+    stale: Sequence[Item],
+    options: Options,
+    memory_path: Path | None,
+    *,
+    keep_edits: bool,
+    force: bool,
 ) -> tuple[dict[Path, Article], dict[Path, Plan]]:
     articles: dict[Path, Article] = {}
     previous: dict[Path, Previous | None] = {}
@@ -398,13 +404,7 @@ def _prepare(
         articles[item.source] = article
         assert item.target is not None
         previous[item.source] = None if force else read_previous(item.target)
-    corrections = {
-        entry.key: entry.english
-        for prev in previous.values()
-        if prev is not None
-        for entry in prev.entries
-        if entry.edited
-    }
+    corrections = _corrections(articles, previous, options.glossary, memory_path)
     plans = {
         path: plan_reuse(
             article, previous[path], options.glossary, corrections, keep_edits=keep_edits
@@ -412,6 +412,38 @@ def _prepare(
         for path, article in articles.items()
     }
     return articles, plans
+
+
+def _corrections(
+    articles: Mapping[Path, Article],
+    previous: Mapping[Path, Previous | None],
+    glossary: Glossary | None,
+    memory_path: Path | None,
+) -> dict[str, str]:
+    """People's corrections by segment key: found in this run's English files, and
+    remembered in the translation memory from earlier runs (where they are recorded)."""
+    found = {
+        entry.key: entry.english
+        for prev in previous.values()
+        if prev is not None
+        for entry in prev.entries
+        if entry.edited
+    }
+    if memory_path is None:
+        return found
+    from translator.memory import Memory  # noqa: PLC0415
+
+    memory = Memory(memory_path)
+    try:
+        dutch = {
+            key: source_text(article, i)
+            for article in articles.values()
+            for i, key in segment_keys(article, glossary).items()
+        }
+        memory.store_corrections((k, dutch.get(k, ""), english) for k, english in found.items())
+        return {**memory.corrections(dutch), **found}
+    finally:
+        memory.close()
 
 
 def _translate(

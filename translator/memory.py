@@ -35,6 +35,12 @@ CREATE TABLE IF NOT EXISTS segments (
     created TEXT NOT NULL,
     PRIMARY KEY (model, glossary, source)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS corrections (
+    key TEXT PRIMARY KEY,
+    dutch TEXT NOT NULL,
+    english TEXT NOT NULL,
+    created TEXT NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS rendered (
     model TEXT NOT NULL,
     glossary TEXT NOT NULL,
@@ -149,6 +155,29 @@ class Memory:
                 [(model, glossary, source, target) for source, target in pairs],
             )
 
+    def corrections(self, keys: Iterable[str]) -> dict[str, str]:
+        """A person's English for Dutch segments, by segment key (see batch)."""
+        unique = list(dict.fromkeys(keys))
+        found: dict[str, str] = {}
+        for start in range(0, len(unique), 500):
+            chunk = unique[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update(
+                self._db.execute(
+                    f"SELECT key, english FROM corrections WHERE key IN ({marks})", chunk
+                )
+            )
+        return found
+
+    def store_corrections(self, entries: Iterable[tuple[str, str, str]]) -> None:
+        """Record (key, Dutch, English) for segments a person corrected."""
+        now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        with self._db:
+            self._db.executemany(
+                "INSERT OR REPLACE INTO corrections VALUES (?, ?, ?, ?)",
+                [(key, dutch, english, now) for key, dutch, english in entries],
+            )
+
     def stats(self) -> Stats:
         models = dict(self._db.execute("SELECT model, COUNT(*) FROM segments GROUP BY model"))
         return Stats(sum(models.values()), models, self.path, self.path.stat().st_size)
@@ -156,11 +185,15 @@ class Memory:
     def clear(self) -> int:
         with self._db:
             self._db.execute("DELETE FROM rendered")
+            self._db.execute("DELETE FROM corrections")
             return self._db.execute("DELETE FROM segments").rowcount
 
     def rows(self) -> Iterator[tuple[str, str, str, str, str]]:
         yield from self._db.execute(
             "SELECT model, source, target, origin, created FROM segments ORDER BY model, source"
+        )
+        yield from self._db.execute(
+            "SELECT 'human', dutch, english, 'human', created FROM corrections ORDER BY dutch"
         )
 
 
