@@ -33,6 +33,7 @@ from translator.pipeline import (
     Result,
     article_terms,
     load,
+    not_dutch,
     segment_keys,
     source_text,
     translate_articles,
@@ -64,6 +65,8 @@ class Item:
     reused: int = 0
     notes: list[str] = field(default_factory=list)
     """Human edits kept, replaced or needing review, with their lines."""
+    article: Article | None = field(default=None, repr=False)
+    """The loaded article, kept from the survey so it is not read twice."""
 
     def as_json(self, root: Path) -> dict[str, Any]:
         return {
@@ -351,30 +354,30 @@ def _survey(
         except TranslatorError as exc:
             item.status, item.error = "failed", str(exc)
             continue
-        if item.reason == "missing" and not _dutch(item, options):
-            continue
+        if item.reason == "missing":
+            # Only articles without a translation pay for language detection.
+            article = _load_dutch(item, options)
+            if article is None:
+                continue
+            item.article = article
         if item.reason is not None:
             item.status = "stale"
             stale.append(item)
     return items, stale
 
 
-def _dutch(item: Item, options: Options) -> bool:
-    """Detect the language of an article that has no translation yet (only those pay for it)."""
+def _load_dutch(item: Item, options: Options) -> Article | None:
+    """Load an article and detect its language; None (item marked) if it fails or is not Dutch."""
     try:
         article = load(item.source, options)
     except TranslatorError as exc:
         item.status, item.error = "failed", str(exc)
-        return False
+        return None
     item.language = article.language.language
     if not article.dutch:
-        item.status = "skipped"
-        item.error = (
-            f"{item.source}: written in {article.language.language!r}, not Dutch; "
-            "pass --from nl to translate it anyway"
-        )
-        return False
-    return True
+        item.status, item.error = "skipped", str(not_dutch(article))
+        return None
+    return article
 
 
 def _prepare(
@@ -388,18 +391,8 @@ def _prepare(
     articles: dict[Path, Article] = {}
     previous: dict[Path, Previous | None] = {}
     for item in stale:
-        try:
-            article = load(item.source, options)
-        except TranslatorError as exc:
-            item.status, item.error = "failed", str(exc)
-            continue
-        item.language = article.language.language
-        if not article.dutch:
-            item.status = "skipped"
-            item.error = (
-                f"{item.source}: written in {article.language.language!r}, not "
-                "Dutch; pass --from nl to translate it anyway"
-            )
+        article = item.article or _load_dutch(item, options)
+        if article is None:
             continue
         articles[item.source] = article
         assert item.target is not None

@@ -54,6 +54,28 @@ _NO_FRONT_MATTER = click.option(
 )
 
 
+def _run_options(command: Callable[..., None]) -> Callable[..., None]:
+    """The options every translating command shares: models, memory, glossary."""
+    for option in reversed(
+        [
+            _MODELS_DIR,
+            click.option(
+                "--memory",
+                "memory_path",
+                type=click.Path(path_type=Path, dir_okay=False),
+                help="Translation memory database (default in the user cache folder).",
+            ),
+            click.option(
+                "--no-memory", is_flag=True, help="Neither read nor write the translation memory."
+            ),
+            _GLOSSARY,
+            click.option("--no-glossary", is_flag=True, help="Enforce no glossary terms."),
+        ]
+    ):
+        command = option(command)
+    return command
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="translator")
 def main() -> None:
@@ -82,16 +104,7 @@ def main() -> None:
 @click.option("--device", type=click.Choice(["cpu", "cuda"]), help="Where to decode.")
 @click.option("--inter-threads", type=click.IntRange(1), help="Batches decoded in parallel.")
 @click.option("--intra-threads", type=click.IntRange(0), help="Threads per batch (0: all).")
-@_MODELS_DIR
-@click.option(
-    "--memory",
-    "memory_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Translation memory database (default in the user cache folder).",
-)
-@click.option("--no-memory", is_flag=True, help="Neither read nor write the translation memory.")
-@_GLOSSARY
-@click.option("--no-glossary", is_flag=True, help="Enforce no glossary terms.")
+@_run_options
 def translate(
     paths: tuple[Path, ...],
     out: Path | None,
@@ -208,16 +221,7 @@ def _shard(
     help="Keep a human's correction even when its Dutch changed (listed for review).",
 )
 @click.option("--wait", is_flag=True, help="Wait for another batch run on ROOT to finish.")
-@_MODELS_DIR
-@click.option(
-    "--memory",
-    "memory_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Translation memory database.",
-)
-@click.option("--no-memory", is_flag=True, help="Neither read nor write the translation memory.")
-@_GLOSSARY
-@click.option("--no-glossary", is_flag=True, help="Enforce no glossary terms.")
+@_run_options
 def batch(
     root: Path,
     engine: str | None,
@@ -439,6 +443,26 @@ def models_remove(name: str, models_dir: Path | None) -> None:
     click.echo(f"removed {model.name} from {settings.models_dir}")
 
 
+_EXPORT_TO = click.option(
+    "-o",
+    "--output",
+    "out",
+    type=click.Path(path_type=Path, allow_dash=True),
+    default="-",
+    show_default=True,
+    help="Where to write; - for stdout.",
+)
+
+
+def _export(document: str, out: Path, what: str) -> None:
+    """Write an export to stdout, or atomically to a file."""
+    if str(out) == "-":
+        click.echo(document, nl=False)
+    else:
+        output.write_atomic(out, document)
+        click.echo(f"wrote {what} to {out}", err=True)
+
+
 _MEMORY = click.option(
     "--memory",
     "memory_path",
@@ -476,26 +500,14 @@ def memory_stats(memory_path: Path | None) -> None:
 
 @memory_group.command("export")
 @click.option("--format", "fmt", type=click.Choice(["tmx"]), default="tmx", show_default=True)
-@click.option(
-    "-o",
-    "--output",
-    "out",
-    type=click.Path(path_type=Path, allow_dash=True),
-    default="-",
-    show_default=True,
-    help="Where to write; - for stdout.",
-)
+@_EXPORT_TO
 @_MEMORY
 def memory_export(fmt: str, out: Path, memory_path: Path | None) -> None:
     """Export the memory as TMX 1.4, for CAT tools (OmegaT, Trados …)."""
     memory = _open_memory(memory_path)
     document = export_tmx(memory)
     memory.close()
-    if str(out) == "-":
-        click.echo(document, nl=False)
-    else:
-        output.write_atomic(out, document)
-        click.echo(f"wrote {out}", err=True)
+    _export(document, out, "the translation memory")
 
 
 @memory_group.command("clear")
@@ -648,15 +660,7 @@ def _review_table(found: glossary_review.Review) -> None:
 @click.option(
     "--format", "fmt", type=click.Choice(["tbx", "csv"]), default="tbx", show_default=True
 )
-@click.option(
-    "-o",
-    "--output",
-    "out",
-    type=click.Path(path_type=Path, allow_dash=True),
-    default="-",
-    show_default=True,
-    help="Where to write; - for stdout.",
-)
+@_EXPORT_TO
 @_GLOSSARY
 def glossary_export(fmt: str, out: Path, glossary_path: Path | None) -> None:
     """Export the glossary as TBX-Basic (OmegaT, Trados …) or CSV."""
@@ -666,11 +670,7 @@ def glossary_export(fmt: str, out: Path, glossary_path: Path | None) -> None:
         raise click.ClickException(str(exc)) from None
     everything = [*terms.terms, *terms.proposed]
     document = glossary.export_tbx(everything) if fmt == "tbx" else glossary.export_csv(everything)
-    if str(out) == "-":
-        click.echo(document, nl=False)
-    else:
-        output.write_atomic(out, document)
-        click.echo(f"wrote {len(everything)} terms to {out}", err=True)
+    _export(document, out, f"{len(everything)} terms")
 
 
 @glossary_group.command("import")

@@ -513,7 +513,7 @@ def translate_paths(
                 progress(path)
         if not article.dutch:
             results[path] = Result(
-                path, "skipped", language=article.language, error=_not_dutch(article)
+                path, "skipped", language=article.language, error=not_dutch(article)
             )
         else:
             articles.append(article)
@@ -523,7 +523,7 @@ def translate_paths(
     return [results[p] for p in paths]
 
 
-def _not_dutch(article: Article) -> TranslatorError:
+def not_dutch(article: Article) -> TranslatorError:
     found = article.language
     what = (
         "too little prose to tell its language"
@@ -539,7 +539,7 @@ def translate_text(
     """Translate one article given as text; raise the file's error if it fails."""
     article = load(Path(path), options, text=text)
     if not article.dutch:
-        raise _not_dutch(article)
+        raise not_dutch(article)
     [result] = translate_articles([article], engine, options.glossary)
     if result.error is not None:
         raise result.error
