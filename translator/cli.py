@@ -54,24 +54,30 @@ _NO_FRONT_MATTER = click.option(
 )
 
 
+_RUN_OPTIONS = [
+    click.option("--beam-size", type=click.IntRange(1, 16), help="Beam width (default 4)."),
+    click.option("--compute-type", help="CTranslate2 compute type (default int8)."),
+    click.option("--device", type=click.Choice(["cpu", "cuda"]), help="Where to decode."),
+    click.option("--inter-threads", type=click.IntRange(1), help="Batches decoded in parallel."),
+    click.option("--intra-threads", type=click.IntRange(0), help="Threads per batch (0: all)."),
+    _MODELS_DIR,
+    click.option(
+        "--memory",
+        "memory_path",
+        type=click.Path(path_type=Path, dir_okay=False),
+        help="Translation memory database (default in the user cache folder).",
+    ),
+    click.option(
+        "--no-memory", is_flag=True, help="Neither read nor write the translation memory."
+    ),
+    _GLOSSARY,
+    click.option("--no-glossary", is_flag=True, help="Enforce no glossary terms."),
+]
+
+
 def _run_options(command: Callable[..., None]) -> Callable[..., None]:
-    """The options every translating command shares: models, memory, glossary."""
-    for option in reversed(
-        [
-            _MODELS_DIR,
-            click.option(
-                "--memory",
-                "memory_path",
-                type=click.Path(path_type=Path, dir_okay=False),
-                help="Translation memory database (default in the user cache folder).",
-            ),
-            click.option(
-                "--no-memory", is_flag=True, help="Neither read nor write the translation memory."
-            ),
-            _GLOSSARY,
-            click.option("--no-glossary", is_flag=True, help="Enforce no glossary terms."),
-        ]
-    ):
+    """The options every translating command shares: decoding, models, memory, glossary."""
+    for option in reversed(_RUN_OPTIONS):
         command = option(command)
     return command
 
@@ -99,11 +105,6 @@ def main() -> None:
 @_FROM
 @click.option("--force", is_flag=True, help="Overwrite English files translator did not write.")
 @_NO_FRONT_MATTER
-@click.option("--beam-size", type=click.IntRange(1, 16), help="Beam width (default 4).")
-@click.option("--compute-type", help="CTranslate2 compute type (default int8).")
-@click.option("--device", type=click.Choice(["cpu", "cuda"]), help="Where to decode.")
-@click.option("--inter-threads", type=click.IntRange(1), help="Batches decoded in parallel.")
-@click.option("--intra-threads", type=click.IntRange(0), help="Threads per batch (0: all).")
 @_run_options
 def translate(
     paths: tuple[Path, ...],
@@ -112,16 +113,7 @@ def translate(
     source_language: str | None,
     force: bool,
     no_front_matter: bool,
-    beam_size: int | None,
-    compute_type: str | None,
-    device: str | None,
-    inter_threads: int | None,
-    intra_threads: int | None,
-    models_dir: Path | None,
-    memory_path: Path | None,
-    no_memory: bool,
-    glossary_path: Path | None,
-    no_glossary: bool,
+    **run_options: Any,
 ) -> None:
     """Translate PATHS (index.md, index.nl.md, about.md …) into index.en.md beside each.
 
@@ -130,17 +122,7 @@ def translate(
     """
     if out is not None and len(paths) > 1:
         raise click.UsageError("-o/--output takes a single PATH; drop -o to write beside each")
-    settings = _settings(
-        engine=engine,
-        beam_size=beam_size,
-        compute_type=compute_type,
-        device=device,
-        inter_threads=inter_threads,
-        intra_threads=intra_threads,
-        models_dir=models_dir,
-        memory="off" if no_memory else memory_path,
-        glossary="off" if no_glossary else glossary_path,
-    )
+    settings = _run_settings(engine=engine, **run_options)
     failed: list[TranslatorError] = []
     targets: dict[Path, Path | None] = {}
     for path in paths:
@@ -234,23 +216,14 @@ def batch(
     force: bool,
     keep_edits: bool,
     wait: bool,
-    models_dir: Path | None,
-    memory_path: Path | None,
-    no_memory: bool,
-    glossary_path: Path | None,
-    no_glossary: bool,
+    **run_options: Any,
 ) -> None:
     """Translate every Dutch article under ROOT whose English is missing or stale.
 
     Unchanged segments keep their English, human corrections included; a run
     with nothing to do loads no model. For CI, --check reports and changes nothing.
     """
-    settings = _settings(
-        engine=engine,
-        models_dir=models_dir,
-        memory="off" if no_memory else memory_path,
-        glossary="off" if no_glossary else glossary_path,
-    )
+    settings = _run_settings(engine=engine, **run_options)
     options = Options(
         source_language=source_language,
         front_matter_keys=settings.front_matter_keys,
@@ -696,6 +669,22 @@ def _target(path: Path, out: Path | None, *, force: bool) -> Path | None:
     target = out if out is not None else output.target_path(path)
     output.check_target(path, target, force=force)
     return target
+
+
+def _run_settings(
+    *,
+    no_memory: bool,
+    memory_path: Path | None,
+    no_glossary: bool,
+    glossary_path: Path | None,
+    **overrides: Any,
+) -> Settings:
+    """Settings for a translating command, from the options of ``_run_options``."""
+    return _settings(
+        memory="off" if no_memory else memory_path,
+        glossary="off" if no_glossary else glossary_path,
+        **overrides,
+    )
 
 
 def _settings(**overrides: Any) -> Settings:
