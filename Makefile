@@ -15,6 +15,12 @@ install:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@# The review page's browser test drives Debian's Chromium through chromedriver.
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+		  apt-get install -y -qq --no-install-recommends chromium chromium-driver >/dev/null; } || \
+		echo "make install: could not install chromium and chromium-driver (needs root);" \
+		     "the browser test will fail until they are installed"
 	@$(BIN)/translator --version
 
 test: lint type

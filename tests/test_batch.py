@@ -114,6 +114,18 @@ def test_a_human_edit_is_never_overwritten_while_its_dutch_stands(site: Path) ->
     assert batch(site)["by"]["over-t3d/index.md"]["status"] == "up-to-date"
 
 
+def test_toml_articles_keep_their_segments_and_edits(site: Path) -> None:
+    batch(site)
+    english = site / "kennisbank" / "inwintechnieken" / "index.en.md"
+    text = english.read_text("utf-8")
+    english.write_text(text.replace("Géschíkt vóór gévéls.", "Good for facades."), "utf-8")
+    source = english.with_name("index.nl.md")
+    source.write_text(source.read_text("utf-8") + "\nNog een zin.\n", "utf-8")
+    entry = batch(site)["by"]["kennisbank/inwintechnieken/index.nl.md"]
+    assert entry["segments"] == {"total": 15, "engine": 1, "reused": 14}
+    assert "Good for facades." in english.read_text("utf-8")
+
+
 def test_a_human_edit_whose_dutch_changed_is_replaced_and_reported(site: Path) -> None:
     batch(site)
     english = edit_english(site, "dé plánníng kán vérándérén.", "the planning may change.")

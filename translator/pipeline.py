@@ -435,6 +435,8 @@ def _assemble(plan: _Plan, engine: Engine) -> str:
         uses_hash(article_terms(article, plan.glossary)) if plan.glossary is not None else None,
     )
     keys = segment_keys(article, plan.glossary)
+    if plan.fallback:  # segments whose markup had to be repaired, for reviewers
+        record["repaired"] = " ".join(keys[i] for i in sorted(plan.fallback) if i in keys)
     record["segments"] = " ".join(
         f"{keys[i]}:{text_hash(plan.rebuilt.get(i, source_text(article, i)))}" for i in keys
     )

@@ -27,8 +27,9 @@ else:  # pragma: no cover - Python 3.10
 _YAML_RECORD = re.compile(
     rf"^{front_matter.PROVENANCE_KEY}:\r?\n(?:[ \t]+.*(?:\r?\n|$))*", re.MULTILINE
 )
-_TOML_RECORD = re.compile(
-    rf"^\[{front_matter.PROVENANCE_KEY}\]\r?\n(?:[^\[\r\n].*(?:\r?\n|$)|\r?\n)*", re.MULTILINE
+_TOML_RECORD = re.compile(  # the table's lines, up to the closing +++ fence
+    rf"^\[{front_matter.PROVENANCE_KEY}\]\r?\n(?:(?!\+\+\+)[^\[\r\n].*\r?\n|\r?\n)*",
+    re.MULTILINE,
 )
 
 
@@ -89,8 +90,13 @@ def read_record(text: str) -> dict[str, Any] | None:
 
 
 def strip_record(text: str) -> str:
-    """The file without its provenance record, as a source article would look."""
-    return _TOML_RECORD.sub("", _YAML_RECORD.sub("", text, count=1), count=1)
+    """The file without its provenance record, as a source article would look.
+
+    Only the front matter is touched: the record is its last entry or table.
+    """
+    end = front_matter.body_offset(text)
+    head = _TOML_RECORD.sub("", _YAML_RECORD.sub("", text[:end], count=1), count=1)
+    return head + text[end:]
 
 
 def read_previous(path: Path) -> Previous | None:
