@@ -65,6 +65,8 @@ class Item:
     reused: int = 0
     notes: list[str] = field(default_factory=list)
     """Human edits kept, replaced or needing review, with their lines."""
+    terms_expected: int = 0
+    terms_present: int = 0
     article: Article | None = field(default=None, repr=False)
     """The loaded article, kept from the survey so it is not read twice."""
 
@@ -105,6 +107,8 @@ class BatchReport:
             "segments": sum(i.total for i in self.items),
             "engine": sum(i.engine for i in self.items),
             "reused": sum(i.reused for i in self.items),
+            "terms_expected": sum(i.terms_expected for i in self.items),
+            "terms_present": sum(i.terms_present for i in self.items),
         }
 
     def as_json(self) -> dict[str, Any]:
@@ -520,7 +524,12 @@ def _finish(
     item.total = result.stats.segments
     item.engine = result.stats.translated
     item.reused = result.stats.reused
-    item.notes = plan.notes
+    item.terms_expected = result.stats.terms_expected
+    item.terms_present = result.stats.terms_present
+    item.notes = plan.notes + [
+        f"glossary term {m.term!r} should be {m.target!r} but is missing (line {m.line})"
+        for m in result.misses
+    ]
     if result.status != "translated" or result.text is None:
         item.status = "failed"
         item.error = str(result.error)

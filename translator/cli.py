@@ -259,6 +259,13 @@ def batch(
         f"{totals['reused']} reused",
         err=True,
     )
+    if totals["terms_expected"]:
+        present, expected = totals["terms_present"], totals["terms_expected"]
+        click.echo(
+            f"glossary adherence: {present}/{expected} targets present "
+            f"({100 * present / expected:.1f}%)",
+            err=True,
+        )
     if report.failed:
         sys.exit(1)
 

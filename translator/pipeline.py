@@ -435,6 +435,8 @@ def _assemble(plan: _Plan, engine: Engine) -> str:
         uses_hash(article_terms(article, plan.glossary)) if plan.glossary is not None else None,
     )
     keys = segment_keys(article, plan.glossary)
+    # What this run translated afresh, so that a reviewer sees what is new.
+    record["changed"] = " ".join(keys[i] for i in plan.fresh if i in keys)
     if plan.fallback:  # segments whose markup had to be repaired, for reviewers
         record["repaired"] = " ".join(keys[i] for i in sorted(plan.fallback) if i in keys)
     record["segments"] = " ".join(

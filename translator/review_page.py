@@ -33,7 +33,7 @@ from translator.protect import TermUse, protect
 from translator.segment import AtomKind, Segment
 
 FLAGS = {
-    "changed": "changed since the last run",
+    "changed": "new in the last run",
     "human": "edited by a person",
     "repaired": "markup repaired",
     "english": "left in English",
@@ -100,7 +100,7 @@ def build(
 
 
 def _changed(review: ArticleReview) -> bool:
-    return review.item.status != "up-to-date"
+    return review.item.status != "up-to-date" or any("changed" in r.flags for r in review.rows)
 
 
 def _reviews(root: Path, options: Options) -> Iterator[ArticleReview]:
@@ -134,7 +134,11 @@ def _review(
 ) -> ArticleReview:
     keys = segment_keys(article, glossary)
     old = {e.key: e for e in (previous.entries if previous is not None else ())}
-    repaired = set(str((previous.record if previous else {}).get("repaired", "")).split())
+    record = previous.record if previous is not None else {}
+    repaired = set(str(record.get("repaired", "")).split())
+    fresh = set(str(record.get("changed", "")).split())  # what the last run translated
+    if item.status == "up-to-date" and fresh:
+        item.status = "translated"
     review = ArticleReview(item, [])
     if previous is not None:
         review.engine = str(previous.record.get("engine", ""))
@@ -151,6 +155,8 @@ def _review(
             row.flags.append("changed")
             row.english = '<span class="pending">not translated yet</span>'
         else:
+            if entry.key in fresh:
+                row.flags.append("changed")
             if entry.edited:
                 row.flags.append("human")
             if entry.key in repaired:
