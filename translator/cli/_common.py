@@ -1,0 +1,132 @@
+"""What the command modules share: the command group, common options, settings, output."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from translator import __version__, glossary, output
+from translator.config import Settings, load_settings
+from translator.errors import TranslatorError
+from translator.glossary import Glossary
+
+_PATHS = click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+_FROM = click.option(
+    "--from",
+    "source_language",
+    type=click.Choice(["nl"]),
+    help="Treat every file as Dutch and turn language detection off.",
+)
+_MODELS_DIR = click.option(
+    "--models-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Where Argos packages are installed (default: TRANSLATOR_MODELS_DIR or user data).",
+)
+_GLOSSARY = click.option(
+    "--glossary",
+    "glossary_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Glossary CSV to enforce (default: glossary/terms.csv here or in a parent folder).",
+)
+_NO_FRONT_MATTER = click.option(
+    "--no-front-matter",
+    is_flag=True,
+    help="Read a leading ---/+++ block as Markdown, not as front matter.",
+)
+
+
+_RUN_OPTIONS = [
+    click.option("--beam-size", type=click.IntRange(1, 16), help="Beam width (default 4)."),
+    click.option("--compute-type", help="CTranslate2 compute type (default int8)."),
+    click.option("--device", type=click.Choice(["cpu", "cuda"]), help="Where to decode."),
+    click.option("--inter-threads", type=click.IntRange(1), help="Batches decoded in parallel."),
+    click.option("--intra-threads", type=click.IntRange(0), help="Threads per batch (0: all)."),
+    _MODELS_DIR,
+    click.option(
+        "--memory",
+        "memory_path",
+        type=click.Path(path_type=Path, dir_okay=False),
+        help="Translation memory database (default in the user cache folder).",
+    ),
+    click.option(
+        "--no-memory", is_flag=True, help="Neither read nor write the translation memory."
+    ),
+    _GLOSSARY,
+    click.option("--no-glossary", is_flag=True, help="Enforce no glossary terms."),
+]
+
+
+def _run_options(command: Callable[..., None]) -> Callable[..., None]:
+    """The options every translating command shares: decoding, models, memory, glossary."""
+    for option in reversed(_RUN_OPTIONS):
+        command = option(command)
+    return command
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="translator")
+def main() -> None:
+    """Translate Dutch Markdown articles (Hugo page bundles) into English, offline."""
+
+
+_EXPORT_TO = click.option(
+    "-o",
+    "--output",
+    "out",
+    type=click.Path(path_type=Path, allow_dash=True),
+    default="-",
+    show_default=True,
+    help="Where to write; - for stdout.",
+)
+
+
+def _export(document: str, out: Path, what: str) -> None:
+    """Write an export to stdout, or atomically to a file."""
+    if str(out) == "-":
+        click.echo(document, nl=False)
+    else:
+        output.write_atomic(out, document)
+        click.echo(f"wrote {what} to {out}", err=True)
+
+
+_MEMORY = click.option(
+    "--memory",
+    "memory_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Translation memory database (default in the user cache folder).",
+)
+
+
+def _run_settings(
+    *,
+    no_memory: bool,
+    memory_path: Path | None,
+    no_glossary: bool,
+    glossary_path: Path | None,
+    **overrides: Any,
+) -> Settings:
+    """Settings for a translating command, from the options of ``_run_options``."""
+    return _settings(
+        memory="off" if no_memory else memory_path,
+        glossary="off" if no_glossary else glossary_path,
+        **overrides,
+    )
+
+
+def _settings(**overrides: Any) -> Settings:
+    try:
+        return load_settings(**overrides)
+    except TranslatorError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _glossary(settings: Settings) -> Glossary | None:
+    if settings.glossary is None:
+        return None
+    try:
+        return glossary.load(settings.glossary)
+    except TranslatorError as exc:
+        raise click.ClickException(str(exc)) from None

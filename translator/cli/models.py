@@ -1,0 +1,160 @@
+"""translator models and memory: the Argos packages and the translation memory."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+
+from translator import models
+from translator.cli._common import (
+    _EXPORT_TO,
+    _MEMORY,
+    _MODELS_DIR,
+    _export,
+    _settings,
+    main,
+)
+from translator.errors import TranslatorError
+from translator.memory import Memory, export_tmx
+
+
+@main.group("models")
+def models_group() -> None:
+    """List, install and remove Argos Translate models."""
+
+
+@models_group.command("list")
+@_MODELS_DIR
+def models_list(models_dir: Path | None) -> None:
+    """Show the installed models."""
+    settings = _settings(models_dir=models_dir)
+    found = models.installed(settings.models_dir)
+    if not found:
+        click.echo(f"no models installed in {settings.models_dir}", err=True)
+    for model in found:
+        click.echo(
+            f"{model.name}\t{model.from_code}->{model.to_code}\t{model.version}\t{model.path}"
+        )
+
+
+@models_group.command("install")
+@click.option(
+    "--file",
+    "archive",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Install this .argosmodel file instead of downloading (for machines without internet).",
+)
+@_MODELS_DIR
+def models_install(archive: Path | None, models_dir: Path | None) -> None:
+    """Download and install the Dutch→English model, or install one from --file."""
+    settings = _settings(models_dir=models_dir)
+    try:
+        if archive is not None:
+            model = models.install_file(settings.models_dir, archive)
+        else:
+            with _download_bar() as progress:
+                model = models.install_from_index(settings.models_dir, progress)
+    except TranslatorError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(
+        f"installed {model.name} ({model.from_code}->{model.to_code} {model.version}) "
+        f"in {model.path}"
+    )
+
+
+@models_group.command("remove")
+@click.argument("name")
+@_MODELS_DIR
+def models_remove(name: str, models_dir: Path | None) -> None:
+    """Uninstall the model NAME (as shown by 'models list')."""
+    settings = _settings(models_dir=models_dir)
+    try:
+        model = models.remove(settings.models_dir, name)
+    except TranslatorError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"removed {model.name} from {settings.models_dir}")
+
+
+@main.group("memory")
+def memory_group() -> None:
+    """Inspect, export and clear the translation memory."""
+
+
+def _open_memory(memory_path: Path | None) -> Memory:
+    settings = _settings(memory=memory_path)
+    if settings.memory is None:
+        raise click.ClickException("the translation memory is turned off in the settings")
+    try:
+        return Memory(settings.memory)
+    except TranslatorError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@memory_group.command("stats")
+@_MEMORY
+def memory_stats(memory_path: Path | None) -> None:
+    """Entries per model, and where the memory is."""
+    memory = _open_memory(memory_path)
+    stats = memory.stats()
+    memory.close()
+    click.echo(f"{stats.path}: {stats.entries} entries, {stats.size // 1024} KiB")
+    for model, count in sorted(stats.models.items()):
+        click.echo(f"  {model}\t{count}")
+
+
+@memory_group.command("export")
+@click.option("--format", "fmt", type=click.Choice(["tmx"]), default="tmx", show_default=True)
+@_EXPORT_TO
+@_MEMORY
+def memory_export(fmt: str, out: Path, memory_path: Path | None) -> None:
+    """Export the memory as TMX 1.4, for CAT tools (OmegaT, Trados …)."""
+    memory = _open_memory(memory_path)
+    document = export_tmx(memory)
+    memory.close()
+    _export(document, out, "the translation memory")
+
+
+@memory_group.command("clear")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@_MEMORY
+def memory_clear(yes: bool, memory_path: Path | None) -> None:
+    """Delete every entry of the translation memory."""
+    memory = _open_memory(memory_path)
+    if not yes and not click.confirm(f"Delete all entries of {memory.path}?"):
+        raise click.Abort
+    removed = memory.clear()
+    memory.close()
+    click.echo(f"removed {removed} entries from {memory.path}")
+
+
+class _DownloadBar:
+    """A download progress bar, opened when the first bytes arrive and the size is known."""
+
+    def __init__(self) -> None:
+        self.bar: Any = None
+        self.seen = 0
+
+    def __call__(self, received: int, total: int | None) -> None:
+        if self.bar is None:
+            self.bar = click.progressbar(length=total or 0, label="downloading", file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(received - self.seen)
+        self.seen = received
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+@contextmanager
+def _download_bar() -> Iterator[models.Progress]:
+    bar = _DownloadBar()
+    try:
+        yield bar
+    finally:
+        bar.close()

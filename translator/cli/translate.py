@@ -1,0 +1,250 @@
+"""translator translate, detect and segments: one or more articles, by hand."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+
+from translator import output
+from translator.cli._common import (
+    _FROM,
+    _NO_FRONT_MATTER,
+    _PATHS,
+    _glossary,
+    _run_options,
+    _run_settings,
+    _settings,
+    main,
+)
+from translator.config import Settings
+from translator.engines import ENGINES, Engine, load_engine
+from translator.errors import TranslatorError
+from translator.pipeline import Options, Result, load, translate_paths
+from translator.protect import protect
+
+
+@main.command()
+@_PATHS
+@click.option(
+    "-o",
+    "--output",
+    "out",
+    type=click.Path(path_type=Path, allow_dash=True),
+    help="Write here instead of beside the source (one PATH only); - for stdout.",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(ENGINES),
+    help="argos: offline neural translation (default); pseudo: deterministic, model-free.",
+)
+@_FROM
+@click.option("--force", is_flag=True, help="Overwrite English files translator did not write.")
+@_NO_FRONT_MATTER
+@_run_options
+def translate(
+    paths: tuple[Path, ...],
+    out: Path | None,
+    engine: str | None,
+    source_language: str | None,
+    force: bool,
+    no_front_matter: bool,
+    **run_options: Any,
+) -> None:
+    """Translate PATHS (index.md, index.nl.md, about.md …) into index.en.md beside each.
+
+    All files share one engine load and one batch. Settings come from
+    [tool.translator] in pyproject.toml or a translator.toml; options win.
+    """
+    if out is not None and len(paths) > 1:
+        raise click.UsageError("-o/--output takes a single PATH; drop -o to write beside each")
+    settings = _run_settings(engine=engine, **run_options)
+    failed: list[TranslatorError] = []
+    targets: dict[Path, Path | None] = {}
+    for path in paths:
+        try:
+            targets[path] = _target(path, out, force=force)
+        except TranslatorError as exc:
+            failed.append(exc)
+    options = Options(
+        source_language=source_language,
+        front_matter=not no_front_matter,
+        front_matter_keys=settings.front_matter_keys,
+        glossary=_glossary(settings),
+    )
+    loaded: list[Engine] = []
+    with _progress(len(targets)) as tick:
+        results = translate_paths(
+            list(targets), _engine_factory(settings, loaded), options, progress=tick
+        )
+    for result in results:
+        failed.extend(_report(result, targets[result.path]))
+    if loaded:
+        _summary(loaded[0], results)
+    if options.glossary is not None:
+        _adherence(results)
+    for error in failed:
+        click.secho(f"error: {error}", fg="red", err=True)
+    if failed:
+        sys.exit(1)
+
+
+@main.command()
+@_PATHS
+@_NO_FRONT_MATTER
+def detect(paths: tuple[Path, ...], no_front_matter: bool) -> None:
+    """Print the language of each file's prose and langdetect's confidence."""
+    failed = False
+    for path in paths:
+        try:
+            article = load(path, Options(front_matter=not no_front_matter))
+        except TranslatorError as exc:
+            click.secho(f"error: {exc}", fg="red", err=True)
+            failed = True
+            continue
+        found = article.language
+        click.echo(f"{path}\t{found.language}\t{found.probability:.2f}")
+    if failed:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@_FROM
+@_NO_FRONT_MATTER
+@click.option("--json", "as_json", is_flag=True, help="One JSON document instead of lines.")
+def segments(
+    path: Path, source_language: str | None, no_front_matter: bool, as_json: bool
+) -> None:
+    """List the segments of PATH that would be translated, with their line numbers.
+
+    Markup is shown as the engine sees it: ⟦1⟧, ⟦2⟧ … stand for protected spans.
+    """
+    settings = _settings()
+    terms = _glossary(settings)
+    try:
+        article = load(path, Options(source_language, front_matter=not no_front_matter))
+    except TranslatorError as exc:
+        raise click.ClickException(str(exc)) from None
+    rows = []
+    for i, seg in enumerate(article.segments):
+        if not seg.translatable:
+            continue
+        state = "english" if i in article.english else "translate"
+        rows.append(
+            {
+                "line": seg.line,
+                "kind": seg.kind,
+                "key": seg.key,
+                "state": state,
+                "text": protect(seg, terms).text,
+            }
+        )
+    if as_json:
+        click.echo(json.dumps({"path": str(path), "segments": rows}, ensure_ascii=False, indent=2))
+        return
+    for row in rows:
+        kind = f"{row['kind']}:{row['key']}" if row["key"] else row["kind"]
+        note = "  (English, kept)" if row["state"] == "english" else ""
+        click.echo(f"{row['line']:>5}  {kind:<24} {row['text']}{note}")
+
+
+def _target(path: Path, out: Path | None, *, force: bool) -> Path | None:
+    """Where a file's translation goes; None means stdout."""
+    if out is not None and str(out) == "-":
+        return None
+    target = out if out is not None else output.target_path(path)
+    output.check_target(path, target, force=force)
+    return target
+
+
+def _engine_factory(settings: Settings, loaded: list[Engine]) -> Callable[[], Engine]:
+    """Load the engine only when some file needs it, and remember it for the summary."""
+
+    def factory() -> Engine:
+        try:
+            engine = load_engine(settings.engine, settings)
+        except TranslatorError as exc:
+            raise click.ClickException(str(exc)) from None
+        loaded.append(engine)
+        return engine
+
+    return factory
+
+
+def _adherence(results: Sequence[Result]) -> None:
+    """Warn about every glossary target that is missing, then print the adherence."""
+    expected = sum(r.stats.terms_expected for r in results if r.status == "translated")
+    present = sum(r.stats.terms_present for r in results if r.status == "translated")
+    for result in results:
+        for miss in result.misses:
+            click.secho(
+                f"warning: {miss.path}:{miss.line}: glossary term {miss.term!r} "
+                f"should be {miss.target!r} but is missing",
+                fg="yellow",
+                err=True,
+            )
+    if expected:
+        click.echo(
+            f"glossary adherence: {present}/{expected} targets present "
+            f"({100 * present / expected:.1f}%)",
+            err=True,
+        )
+
+
+def _summary(engine: Engine, results: Sequence[Result]) -> None:
+    """One line on what the engine did: the run report."""
+    fallbacks = sum(r.stats.fallbacks for r in results)
+    stats = getattr(engine, "stats", None)
+    line = f"{engine.name} {engine.model}"
+    if stats is not None:
+        line += (
+            f": {stats.texts_remembered} segments from memory; {stats.sentences} sentences, "
+            f"{stats.remembered} distinct from memory, {stats.decoded} decoded in "
+            f"{stats.seconds:.1f} s; {stats.aligned} placeholders aligned"
+        )
+        if stats.split:
+            line += f"; {stats.split} long sentences split"
+    line += f"; {fallbacks} segments translated run by run"
+    click.echo(line, err=True)
+
+
+def _report(result: Result, target: Path | None) -> Sequence[TranslatorError]:
+    if result.status == "failed":
+        assert result.error is not None
+        return [result.error]
+    if result.status == "skipped":
+        click.echo(f"skipped {result.error}", err=True)
+        return []
+    assert result.text is not None
+    if target is None:
+        click.echo(result.text, nl=False)
+        return []
+    try:
+        written = output.write_atomic(target, result.text)
+    except OSError as exc:
+        return [TranslatorError(f"cannot write {target}: {exc.strerror}", path=result.path)]
+    stats = result.stats
+    details = f"{stats.translated} segments"
+    if stats.english:
+        details += f", {stats.english} English kept"
+    if stats.fallbacks:
+        details += f", {stats.fallbacks} translated run by run"
+    verb = "translated" if written else "unchanged "
+    click.echo(f"{verb} {result.path} -> {target} ({details})", err=True)
+    return []
+
+
+@contextmanager
+def _progress(total: int) -> Iterator[Callable[[Path], None]]:
+    """A progress bar over files on a terminal; nothing in CI, where lines say enough."""
+    if total < 2 or not sys.stderr.isatty():
+        yield lambda _path: None
+        return
+    with click.progressbar(length=total, label="reading", file=sys.stderr) as bar:
+        yield lambda _path: bar.update(1)
