@@ -152,6 +152,18 @@ def test_missing_model_is_one_clear_line(tmp_path: Path) -> None:
     assert not (tmp_path / "index.en.md").exists()
 
 
+def test_progress_is_reported_and_changes_nothing(installed: Path) -> None:
+    texts = [f"De gemeente {i} deelt kennis met de stad." for i in range(150)]
+    quiet = ArgosEngine.load(Settings(memory=None))
+    expected = quiet.translate(texts)
+    assert quiet.stats.batches == [150]  # one translate_batch call without a watcher
+    watched = ArgosEngine.load(Settings(memory=None))
+    seen: list[tuple[int, int]] = []
+    watched.progress = lambda done, total: seen.append((done, total))
+    assert watched.translate(texts) == expected
+    assert seen == [(64, 150), (128, 150), (150, 150)]
+
+
 def test_long_sentence_is_never_cut(installed: Path) -> None:
     words = ["de", "gemeenten", "delen", "resultaten", "met", "elkaar"] * 250  # 1,500 words
     sentence = " ".join(words) + "."

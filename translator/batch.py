@@ -318,6 +318,7 @@ def run_batch(
     force: bool = False,
     keep_edits: bool = False,
     progress: Callable[[Item], None] | None = None,
+    decoding: Callable[[int, int], None] | None = None,
 ) -> BatchReport:
     """Bring the English side of a content tree up to date (or, with check, report)."""
     items, stale = _survey(root, options, layout, shard, force=force, progress=None)
@@ -328,7 +329,7 @@ def run_batch(
                 progress(item)
         return report
     articles, plans = _prepare(stale, options, settings.memory, keep_edits=keep_edits, force=force)
-    results = _translate(articles, plans, settings, options, jobs)
+    results = _translate(articles, plans, settings, options, jobs, decoding)
     for item in items:
         if item in stale:
             _finish(item, articles, plans, results, root, layout)
@@ -449,13 +450,14 @@ def _translate(
     settings: Settings,
     options: Options,
     jobs: int,
+    decoding: Callable[[int, int], None] | None = None,
 ) -> dict[Path, Result]:
     if not articles:
         return {}
     reuse = {path: plan.reuse for path, plan in plans.items()}
     paths = list(articles)
     if jobs <= 1 or len(paths) < 2:
-        engine = LazyEngine(settings)
+        engine = LazyEngine(settings, decoding)
         done = translate_articles([articles[p] for p in paths], engine, options.glossary, reuse)
         return {r.path: r for r in done}
     groups = [paths[k::jobs] for k in range(jobs) if paths[k::jobs]]
@@ -488,9 +490,12 @@ def _work(
 class LazyEngine:
     """An engine loaded on first use: a run whose segments are all reused loads no model."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(
+        self, settings: Settings, progress: Callable[[int, int], None] | None = None
+    ) -> None:
         self.settings = settings
         self.name = settings.engine
+        self.progress = progress
         self._engine: Engine | None = None
 
     @property
@@ -506,6 +511,8 @@ class LazyEngine:
     def translate(self, texts: Sequence[str]) -> list[str]:
         if self._engine is None:
             self._engine = load_engine(self.name, self.settings)
+            if self.progress is not None and hasattr(self._engine, "progress"):
+                self._engine.progress = self.progress
         return self._engine.translate(texts)
 
 

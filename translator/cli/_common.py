@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -130,3 +131,34 @@ def _glossary(settings: Settings) -> Glossary | None:
         return glossary.load(settings.glossary)
     except TranslatorError as exc:
         raise click.ClickException(str(exc)) from None
+
+
+class LazyBar:
+    """A progress bar opened at the first report, when the total is known."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.bar: Any = None
+        self.seen = 0
+
+    def __call__(self, done: int, total: int | None) -> None:
+        if self.bar is None:
+            self.bar = click.progressbar(length=total or 0, label=self.label, file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done - self.seen)
+        self.seen = done
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+def watch(engine: object, bar: LazyBar | None) -> None:
+    """Show an engine's decoding progress on a terminal, if it reports any."""
+    if bar is not None and hasattr(engine, "progress"):
+        engine.progress = bar
+
+
+def decode_bar() -> LazyBar | None:
+    """A bar for decoded sentences on a terminal; nothing in CI logs."""
+    return LazyBar("decoding") if sys.stderr.isatty() else None

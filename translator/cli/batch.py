@@ -18,6 +18,7 @@ from translator.cli._common import (
     _glossary,
     _run_options,
     _run_settings,
+    decode_bar,
     main,
 )
 from translator.engines import ENGINES
@@ -106,6 +107,8 @@ def batch(
         with contextlib.ExitStack() as stack:
             if not check:
                 stack.enter_context(batch_module.locked(root, wait=wait))
+            bar = None if as_json else decode_bar()
+            stack.callback(lambda: bar.close() if bar is not None else None)
             with _batch_progress(as_json) as tick:
                 report = batch_module.run_batch(
                     root,
@@ -118,6 +121,7 @@ def batch(
                     force=force,
                     keep_edits=keep_edits,
                     progress=tick,
+                    decoding=bar,
                 )
     except TranslatorError as exc:
         raise click.ClickException(str(exc)) from None
@@ -144,19 +148,14 @@ def batch(
 
 @contextmanager
 def _batch_progress(quiet: bool) -> Iterator[Callable[[batch_module.Item], None]]:
-    """A progress bar on a terminal; one plain line per article elsewhere (CI logs)."""
+    """One line per article: at once in CI logs; after the run on a terminal, where
+    the decoding progress bar has the screen meanwhile."""
     if quiet:
         yield lambda _item: None
         return
     if sys.stderr.isatty():
         lines: list[batch_module.Item] = []
-        with click.progressbar(length=0, label="articles", file=sys.stderr) as bar:
-
-            def tick(item: batch_module.Item) -> None:
-                bar.update(1)
-                lines.append(item)
-
-            yield tick
+        yield lines.append
         for item in lines:
             _batch_line(item)
         return

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -15,6 +13,7 @@ from translator.cli._common import (
     _EXPORT_TO,
     _MEMORY,
     _MODELS_DIR,
+    LazyBar,
     _export,
     _settings,
     main,
@@ -132,28 +131,9 @@ def memory_clear(yes: bool, memory_path: Path | None) -> None:
     click.echo(f"removed {removed} entries from {memory.path}")
 
 
-class _DownloadBar:
-    """A download progress bar, opened when the first bytes arrive and the size is known."""
-
-    def __init__(self) -> None:
-        self.bar: Any = None
-        self.seen = 0
-
-    def __call__(self, received: int, total: int | None) -> None:
-        if self.bar is None:
-            self.bar = click.progressbar(length=total or 0, label="downloading", file=sys.stderr)
-            self.bar.__enter__()
-        self.bar.update(received - self.seen)
-        self.seen = received
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(None, None, None)
-
-
 @contextmanager
 def _download_bar() -> Iterator[models.Progress]:
-    bar = _DownloadBar()
+    bar = LazyBar("downloading")
     try:
         yield bar
     finally:

@@ -16,11 +16,14 @@ from translator.cli._common import (
     _FROM,
     _NO_FRONT_MATTER,
     _PATHS,
+    LazyBar,
     _glossary,
     _run_options,
     _run_settings,
     _settings,
+    decode_bar,
     main,
+    watch,
 )
 from translator.config import Settings
 from translator.engines import ENGINES, Engine, load_engine
@@ -78,10 +81,13 @@ def translate(
         glossary=_glossary(settings),
     )
     loaded: list[Engine] = []
+    bar = decode_bar()
     with _progress(len(targets)) as tick:
         results = translate_paths(
-            list(targets), _engine_factory(settings, loaded), options, progress=tick
+            list(targets), _engine_factory(settings, loaded, bar), options, progress=tick
         )
+    if bar is not None:
+        bar.close()
     for result in results:
         failed.extend(_report(result, targets[result.path]))
     if loaded:
@@ -163,7 +169,9 @@ def _target(path: Path, out: Path | None, *, force: bool) -> Path | None:
     return target
 
 
-def _engine_factory(settings: Settings, loaded: list[Engine]) -> Callable[[], Engine]:
+def _engine_factory(
+    settings: Settings, loaded: list[Engine], bar: LazyBar | None
+) -> Callable[[], Engine]:
     """Load the engine only when some file needs it, and remember it for the summary."""
 
     def factory() -> Engine:
@@ -171,6 +179,7 @@ def _engine_factory(settings: Settings, loaded: list[Engine]) -> Callable[[], En
             engine = load_engine(settings.engine, settings)
         except TranslatorError as exc:
             raise click.ClickException(str(exc)) from None
+        watch(engine, bar)
         loaded.append(engine)
         return engine
 

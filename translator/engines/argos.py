@@ -18,7 +18,7 @@ where a placement would break the structure.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -99,6 +99,8 @@ class ArgosEngine:
         self.memory = memory
         self.glossary = glossary
         self.stats = RunStats()
+        self.progress: Callable[[int, int], None] | None = None
+        """Called with sentences decoded so far and in all; set it to show progress."""
         tokenizer = installed.path / "sentencepiece.model"
         if not tokenizer.is_file():
             raise EngineError(
@@ -191,18 +193,22 @@ class ArgosEngine:
         longest = max(len(t) for t in tokens)
         started = time.perf_counter()
         try:
-            results = self._translator.translate_batch(
-                tokens,
-                target_prefix=[[prefix]] * len(tokens) if prefix else None,
-                beam_size=self.settings.beam_size,
-                max_batch_size=self.settings.max_batch_tokens,
-                batch_type="tokens",
-                # Never cut: no input limit, and room for a translation twice as long.
-                max_input_length=0,
-                max_decoding_length=2 * longest + 16,
-                replace_unknowns=True,
-                return_attention=True,
-            )
+            results = []
+            for chunk in self._chunks(len(tokens)):
+                results += self._translator.translate_batch(
+                    tokens[chunk],
+                    target_prefix=[[prefix]] * len(tokens[chunk]) if prefix else None,
+                    beam_size=self.settings.beam_size,
+                    max_batch_size=self.settings.max_batch_tokens,
+                    batch_type="tokens",
+                    # Never cut: no input limit, and room for a translation twice as long.
+                    max_input_length=0,
+                    max_decoding_length=2 * longest + 16,
+                    replace_unknowns=True,
+                    return_attention=True,
+                )
+                if self.progress is not None:
+                    self.progress(len(results), len(tokens))
         except (RuntimeError, ValueError) as exc:
             raise EngineError(
                 f"CTranslate2 failed to decode: {exc}", path=self.installed.path
@@ -221,6 +227,16 @@ class ArgosEngine:
             )
             out[source] = Entry(source, self._detokenize(pieces), tuple(pieces), alignment)
         return out
+
+    def _chunks(self, count: int) -> list[slice]:
+        """One call for the whole run; up to 20 when someone watches a progress bar.
+
+        The sentences are sorted by length, so each chunk still batches well.
+        """
+        if self.progress is None:
+            return [slice(0, count)]
+        size = max(64, -(-count // 20))
+        return [slice(start, start + size) for start in range(0, count, size)]
 
     def _detokenize(self, pieces: Sequence[str]) -> str:
         if all(self._sp.piece_to_id(p) != self._sp.unk_id() for p in pieces):
