@@ -123,7 +123,8 @@ def _write(path: Path, text: str) -> Path:
 
 def test_no_memory_flag_decodes_again(installed: Path, tmp_path: Path) -> None:
     translate_one(tmp_path, "De stad.\n")
-    result = run(["translate", "--from", "nl", "--no-memory", tmp_path / "index.md"])
+    # --force: translate again rather than keep the English already there.
+    result = run(["translate", "--from", "nl", "--force", "--no-memory", tmp_path / "index.md"])
     assert "1 decoded" in result.output
 
 

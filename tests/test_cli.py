@@ -70,6 +70,20 @@ def test_refuses_to_overwrite_a_human_translation(article: Path) -> None:
     assert "Dé gémééntén" in human.read_text(encoding="utf-8")
 
 
+def test_a_human_correction_survives_translating_again(article: Path) -> None:
+    run(["translate", "--engine", "pseudo", article])
+    english = article.with_name("index.en.md")
+    corrected = english.read_text("utf-8").replace(
+        "Dé gémééntén délén", "The municipalities share"
+    )
+    english.write_text(corrected, "utf-8")
+    again = run(["translate", "--engine", "pseudo", article])
+    assert "human edit kept" in again.output
+    assert "The municipalities share" in english.read_text("utf-8")
+    run(["translate", "--engine", "pseudo", "--force", article])  # asked for: re-translate all
+    assert "Dé gémééntén délén" in english.read_text("utf-8")
+
+
 def test_output_to_stdout(article: Path) -> None:
     result = run(["translate", "--engine", "pseudo", "-o", "-", article])
     assert result.exit_code == 0

@@ -29,6 +29,7 @@ from translator.errors import OutputError, TranslatorError
 from translator.glossary import Glossary, uses_hash
 from translator.pipeline import (
     Article,
+    Kept,
     Options,
     Result,
     article_terms,
@@ -219,6 +220,8 @@ class Plan:
 
     reuse: dict[int, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    changed: tuple[str, ...] = ()
+    """What the previous translation recorded as new (see ``pipeline.Kept``)."""
 
 
 def plan_reuse(
@@ -238,6 +241,8 @@ def plan_reuse(
     """
     keys = segment_keys(article, glossary)
     plan = Plan()
+    if previous is not None:
+        plan.changed = tuple(str(previous.record.get("changed", "")).split())
     old = list(previous.entries) if previous is not None else []
     by_key = {e.key: e for e in old}
     for i in article.todo:
@@ -454,7 +459,7 @@ def _translate(
 ) -> dict[Path, Result]:
     if not articles:
         return {}
-    reuse = {path: plan.reuse for path, plan in plans.items()}
+    reuse = {path: Kept(plan.reuse, plan.changed) for path, plan in plans.items()}
     paths = list(articles)
     if jobs <= 1 or len(paths) < 2:
         engine = LazyEngine(settings, decoding)
@@ -479,7 +484,7 @@ def _translate(
 
 def _work(
     articles: list[Article],
-    reuse: dict[Path, dict[int, str]],
+    reuse: dict[Path, Kept],
     settings: Settings,
     glossary: Glossary | None,
 ) -> list[Result]:

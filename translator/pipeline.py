@@ -117,6 +117,17 @@ class Stats:
 
 
 @dataclass(frozen=True, slots=True)
+class Kept:
+    """What an earlier translation of an article lets a run keep."""
+
+    english: Mapping[int, str] = field(default_factory=dict)
+    """English to keep as it is, by segment index: the segment is not translated again."""
+    changed: tuple[str, ...] = ()
+    """The keys the earlier run recorded as new; carried over when this run adds none,
+    so that a run with nothing new writes the same file again."""
+
+
+@dataclass(frozen=True, slots=True)
 class Result:
     """The outcome for one source file."""
 
@@ -219,14 +230,15 @@ def load(path: Path, options: Options = Options(), *, text: str | None = None) -
 class _Plan:
     """The mutable working state of one article during a run."""
 
-    def __init__(
-        self, article: Article, glossary: Glossary | None, reuse: Mapping[int, str]
-    ) -> None:
+    def __init__(self, article: Article, glossary: Glossary | None, kept: Kept) -> None:
         self.article = article
         self.glossary = glossary
+        self.kept = kept
         self.protected = {i: protect.protect(article.segments[i], glossary) for i in article.todo}
         # Segments whose English is taken as it is: unchanged since the last run.
-        self.rebuilt: dict[int, str] = {i: reuse[i] for i in article.todo if i in reuse}
+        self.rebuilt: dict[int, str] = {
+            i: kept.english[i] for i in article.todo if i in kept.english
+        }
         self.reused = set(self.rebuilt)
         self.fallback: set[int] = set()
         self.error: TranslatorError | None = None
@@ -297,14 +309,14 @@ def translate_articles(
     articles: Sequence[Article],
     engine: Engine,
     glossary: Glossary | None = None,
-    reuse: Mapping[Path, Mapping[int, str]] | None = None,
+    reuse: Mapping[Path, Kept] | None = None,
 ) -> list[Result]:
     """Translate articles with one engine batch, plus one for fallbacks if needed.
 
     ``reuse`` gives, per article, English text to keep for some segments (by
     index): they are not sent to the engine, but still verified.
     """
-    plans = [_Plan(a, glossary, (reuse or {}).get(a.path, {})) for a in articles]
+    plans = [_Plan(a, glossary, (reuse or {}).get(a.path, Kept())) for a in articles]
     primary = _translate_unique(engine, [p.protected[i].text for p in plans for i in p.fresh])
     for plan in plans:
         for i in plan.fresh:
@@ -436,7 +448,9 @@ def _assemble(plan: _Plan, engine: Engine) -> str:
     )
     keys = segment_keys(article, plan.glossary)
     # What this run translated afresh, so that a reviewer sees what is new.
-    record["changed"] = " ".join(keys[i] for i in plan.fresh if i in keys)
+    fresh = [keys[i] for i in plan.fresh if i in keys]
+    carried = [k for k in plan.kept.changed if k in keys.values()]
+    record["changed"] = " ".join(fresh if fresh else carried)
     if plan.fallback:  # segments whose markup had to be repaired, for reviewers
         record["repaired"] = " ".join(keys[i] for i in sorted(plan.fallback) if i in keys)
     record["segments"] = " ".join(
@@ -498,11 +512,13 @@ def translate_paths(
     options: Options = Options(),
     *,
     progress: Callable[[Path], None] | None = None,
+    reuse: Callable[[Article], Kept] | None = None,
 ) -> list[Result]:
     """Translate files: load each, skip non-Dutch ones, translate the rest in one batch.
 
     ``engine`` is a factory, called only when some file is Dutch, so that a
-    run with nothing to translate never loads a model.
+    run with nothing to translate never loads a model. ``reuse`` gives, per
+    article, English to keep for some segments (see ``translate_articles``).
     """
     results: dict[Path, Result] = {}
     articles = []
@@ -522,7 +538,8 @@ def translate_paths(
         else:
             articles.append(article)
     if articles:
-        for result in translate_articles(articles, engine(), options.glossary):
+        kept = {a.path: reuse(a) for a in articles} if reuse is not None else None
+        for result in translate_articles(articles, engine(), options.glossary, kept):
             results[result.path] = result
     return [results[p] for p in paths]
 

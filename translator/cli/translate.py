@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from translator import output
+from translator.batch import plan_reuse
 from translator.cli._common import (
     _FROM,
     _NO_FRONT_MATTER,
@@ -28,7 +29,8 @@ from translator.cli._common import (
 from translator.config import Settings
 from translator.engines import ENGINES, Engine, load_engine
 from translator.errors import TranslatorError
-from translator.pipeline import Options, Result, load, translate_paths
+from translator.pipeline import Article, Kept, Options, Result, load, translate_paths
+from translator.previous import read_previous
 from translator.protect import protect
 
 
@@ -84,7 +86,11 @@ def translate(
     bar = decode_bar()
     with _progress(len(targets)) as tick:
         results = translate_paths(
-            list(targets), _engine_factory(settings, loaded, bar), options, progress=tick
+            list(targets),
+            _engine_factory(settings, loaded, bar),
+            options,
+            progress=tick,
+            reuse=None if force else _keeper(targets, options),
         )
     if bar is not None:
         bar.close()
@@ -167,6 +173,22 @@ def _target(path: Path, out: Path | None, *, force: bool) -> Path | None:
     target = out if out is not None else output.target_path(path)
     output.check_target(path, target, force=force)
     return target
+
+
+def _keeper(targets: dict[Path, Path | None], options: Options) -> Callable[[Article], Kept]:
+    """Keep what translator wrote before for unchanged segments, human corrections included."""
+
+    def keep(article: Article) -> Kept:
+        target = targets.get(article.path)
+        previous = read_previous(target) if target is not None and target.is_file() else None
+        if previous is None:
+            return Kept()
+        plan = plan_reuse(article, previous, options.glossary, {}, keep_edits=False)
+        for note in plan.notes:
+            click.echo(f"note: {article.path}: {note}", err=True)
+        return Kept(plan.reuse, plan.changed)
+
+    return keep
 
 
 def _engine_factory(
