@@ -13,7 +13,6 @@ import json
 import sqlite3
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -195,11 +194,6 @@ class Memory:
         yield from self._db.execute(
             "SELECT 'human', dutch, english, 'human', created FROM corrections ORDER BY dutch"
         )
-
-
-def open_memory(path: Path) -> closing[Memory]:
-    """Open a memory as a context manager that closes it."""
-    return closing(Memory(path))
 
 
 def export_tmx(memory: Memory) -> str:

@@ -8,7 +8,6 @@ current English and whether a person has corrected it since.
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 from dataclasses import dataclass
@@ -133,8 +132,3 @@ def _entries(text: str, record: dict[str, Any], path: Path) -> list[Entry]:
         line = seg.line if front else seg.line + shift
         entries.append(Entry(key, english, text_hash(english) != written, line))
     return entries
-
-
-def dumps(record: dict[str, Any]) -> str:
-    """A record as JSON, for reports."""
-    return json.dumps(record, ensure_ascii=False, default=str)

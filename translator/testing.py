@@ -244,10 +244,6 @@ class _Space:
         """A weight that applies ``half_map`` to u, given the mirrored [u, -u]."""
         return self.np.concatenate([half_map / 2, -half_map / 2], axis=1).astype(self.np.float32)
 
-    def square(self, half_map: Any) -> Any:
-        """A map from [u, -u] to [A u, -A u]."""
-        return self.np.concatenate([self.reads(half_map), -self.reads(half_map)], axis=0)
-
     def norm(self, norm_squared: float) -> tuple[Any, Any]:
         """LayerNorm parameters that leave a mirrored vector of that norm unchanged."""
         sigma = self.np.sqrt(2 * norm_squared / self.dims + EPSILON)
