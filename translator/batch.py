@@ -36,7 +36,6 @@ from translator.pipeline import (
     load,
     not_dutch,
     segment_keys,
-    source_text,
     translate_articles,
 )
 from translator.previous import Previous, read_previous, read_record
@@ -439,7 +438,7 @@ def _corrections(
     memory = Memory(memory_path)
     try:
         dutch = {
-            key: source_text(article, i)
+            key: article.segments[i].source_in(article.raw)
             for article in articles.values()
             for i, key in segment_keys(article, glossary).items()
         }

@@ -18,7 +18,8 @@ from pathlib import Path
 from translator.errors import TranslatorError
 from translator.glossary import Glossary, GlossaryTerm
 from translator.output import is_translation, target_path
-from translator.pipeline import Article, Options, load
+from translator.pipeline import Article, Options, load, read
+from translator.previous import english_segments
 from translator.protect import protect
 from translator.segment import Segment
 
@@ -240,11 +241,12 @@ def sources(root: Path) -> list[Path]:
 def _key(article: Article, index: int) -> tuple[str, int]:
     """Segments line up between a source and its translation by kind and order."""
     label = article.segments[index].key or article.segments[index].kind
-    before = [s for s in article.segments[:index] if (s.key or s.kind) == label]
+    before = [s for s in article.segments[:index] if s.translatable and (s.key or s.kind) == label]
     return (label, len(before))
 
 
 def _english_segments(path: Path, errors: list[str]) -> dict[tuple[str, int], tuple[int, str]]:
+    """The existing English translation's segments, keyed like the Dutch ones."""
     try:
         target = target_path(path)
     except TranslatorError:
@@ -252,35 +254,18 @@ def _english_segments(path: Path, errors: list[str]) -> dict[tuple[str, int], tu
     if not target.is_file():
         return {}
     try:
-        from translator import front_matter, segment  # noqa: PLC0415
-        from translator.pipeline import read  # noqa: PLC0415
-
         text, _ = read(target)
-        end = front_matter.body_offset(text)
-        fm_segments = _provenance_free_front_matter(text, str(target))
-        body = segment.segment_body(text[end:], offset=end, first_line=text[:end].count("\n") + 1)
+        _, segments = english_segments(text, target)
     except TranslatorError as exc:
         errors.append(str(exc))
         return {}
     found: dict[tuple[str, int], tuple[int, str]] = {}
     counters: Counter[str] = Counter()
-    for seg in (*fm_segments, *body):
-        kind = seg.key or seg.kind
-        found[(kind, counters[kind])] = (seg.line, seg.prose)
-        counters[kind] += 1
+    for seg in segments:
+        label = seg.key or seg.kind
+        found[(label, counters[label])] = (seg.line, seg.prose)
+        counters[label] += 1
     return found
-
-
-def _provenance_free_front_matter(text: str, path: str) -> Sequence[Segment]:
-    from translator import front_matter  # noqa: PLC0415
-
-    record = re.compile(rf"^{front_matter.PROVENANCE_KEY}:\n(?:  .*\n)*", re.MULTILINE)
-    table = re.compile(rf"^\[{front_matter.PROVENANCE_KEY}\]\n(?:.*=.*\n)*", re.MULTILINE)
-    clean = table.sub("", record.sub("", text, count=1), count=1)
-    try:
-        return front_matter.parse(clean, path=path).segments
-    except TranslatorError:
-        return ()
 
 
 def _count_terms(

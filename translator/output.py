@@ -21,7 +21,6 @@ from translator.front_matter import PROVENANCE_KEY
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 _SOURCE_LANGUAGE = re.compile(r"\.nl$", re.IGNORECASE)
 _TRANSLATION = re.compile(r"\.en\.(?:md|markdown)$", re.IGNORECASE)
-_PROVENANCE_LINE = re.compile(rf"^(?:\[{PROVENANCE_KEY}\]|{PROVENANCE_KEY}:)", re.MULTILINE)
 
 
 def target_path(source: Path) -> Path:
@@ -54,15 +53,13 @@ def is_translation(path: Path) -> bool:
 
 def written_by_translator(path: Path) -> bool:
     """Whether an existing file carries translator's provenance record."""
+    from translator.previous import read_record  # noqa: PLC0415 - keeps this module light
+
     try:
-        head = path.read_text(encoding="utf-8", errors="replace")
+        text = path.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return False
-    fence = head.lstrip("\ufeff")[:3]
-    if fence not in ("---", "+++"):
-        return False
-    end = head.find("\n" + fence, 3)
-    return _PROVENANCE_LINE.search(head[: end if end > 0 else None]) is not None
+    return read_record(text) is not None
 
 
 def check_target(source: Path, target: Path, *, force: bool) -> None:

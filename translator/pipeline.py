@@ -453,9 +453,11 @@ def _assemble(plan: _Plan, engine: Engine) -> str:
     record["changed"] = " ".join(fresh if fresh else carried)
     if plan.fallback:  # segments whose markup had to be repaired, for reviewers
         record["repaired"] = " ".join(keys[i] for i in sorted(plan.fallback) if i in keys)
-    record["segments"] = " ".join(
-        f"{keys[i]}:{text_hash(plan.rebuilt.get(i, source_text(article, i)))}" for i in keys
-    )
+    english = {
+        i: plan.rebuilt[i] if i in plan.rebuilt else article.segments[i].source_in(article.raw)
+        for i in keys
+    }
+    record["segments"] = " ".join(f"{keys[i]}:{text_hash(english[i])}" for i in keys)
     head = front_matter.rewrite(
         article.raw, fm, values, record, path=str(article.path), newline=article.newline
     )
@@ -480,14 +482,6 @@ def segment_keys(article: Article, glossary: Glossary | None) -> dict[int, str]:
 def text_hash(text: str) -> str:
     """A short, stable hash of a text, for the per-segment record in the provenance."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
-
-
-def source_text(article: Article, index: int) -> str:
-    """The text of a segment as it stands in its file: a span, or a front-matter value."""
-    segment = article.segments[index]
-    if segment.kind == "front_matter":
-        return "".join(atom.text for atom in segment.atoms)
-    return article.raw[segment.start : segment.end]
 
 
 def article_terms(article: Article, glossary: Glossary | None) -> list[TermMatch]:

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from translator import front_matter, segment
 from translator.errors import TranslatorError
 from translator.pipeline import read, text_hash
+from translator.segment import Segment
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -110,25 +111,34 @@ def read_previous(path: Path) -> Previous | None:
     return Previous(path, record, tuple(_entries(text, record, path)))
 
 
+def english_segments(text: str, path: Path) -> tuple[str, list[Segment]]:
+    """An English file's segments with prose, read as a source would be.
+
+    Returns the text without the provenance record, which the segments' offsets
+    refer to, and the segments, whose line numbers are still the file's.
+    Raises TranslatorError when the file cannot be parsed.
+    """
+    clean = strip_record(text)
+    fm = front_matter.parse(clean, path=str(path))
+    body = segment.segment_body(clean[fm.end :], offset=fm.end, first_line=fm.body_line)
+    # The record was cut out of the front matter: body lines move back down by its length.
+    shift = text.count("\n") - clean.count("\n")
+    body = [replace(s, line=s.line + shift) for s in body]
+    return clean, [s for s in (*fm.segments, *body) if s.translatable]
+
+
 def _entries(text: str, record: dict[str, Any], path: Path) -> list[Entry]:
     pairs = [p.split(":", 1) for p in str(record.get("segments", "")).split() if ":" in p]
     if not pairs:
         return []
-    clean = strip_record(text)
     try:
-        fm = front_matter.parse(clean, path=str(path))
-        body = segment.segment_body(clean[fm.end :], offset=fm.end, first_line=fm.body_line)
+        clean, segments = english_segments(text, path)
     except TranslatorError:
         return []
-    segments = [s for s in (*fm.segments, *body) if s.translatable]
     if len(segments) != len(pairs):
         return []
-    # The record was cut out of the front matter: body lines move back down by its length.
-    shift = text.count("\n") - clean.count("\n")
-    entries = []
-    for (key, written), seg in zip(pairs, segments, strict=True):
-        front = seg.kind == "front_matter"
-        english = "".join(a.text for a in seg.atoms) if front else clean[seg.start : seg.end]
-        line = seg.line if front else seg.line + shift
-        entries.append(Entry(key, english, text_hash(english) != written, line))
-    return entries
+    return [
+        Entry(key, english, text_hash(english) != written, seg.line)
+        for (key, written), seg in zip(pairs, segments, strict=True)
+        for english in [seg.source_in(clean)]
+    ]

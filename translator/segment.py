@@ -65,6 +65,13 @@ class Segment:
         """The text atoms joined, for language detection and review."""
         return " ".join(a.text for a in self.atoms if a.kind is AtomKind.TEXT)
 
+    def source_in(self, raw: str) -> str:
+        """The segment as its file holds it: the raw span, or a front-matter value
+        (decoded, its line breaks as written)."""
+        if self.kind == "front_matter":
+            return "".join(atom.text for atom in self.atoms)
+        return raw[self.start : self.end]
+
     @property
     def translatable(self) -> bool:
         """A segment without letters in its prose has nothing to translate."""
