@@ -365,7 +365,7 @@ def _survey(
             continue
         if item.reason == "missing":
             # Only articles without a translation pay for language detection.
-            article = _load_dutch(item, options)
+            article = load_dutch(item, options)
             if article is None:
                 continue
             item.article = article
@@ -375,7 +375,7 @@ def _survey(
     return items, stale
 
 
-def _load_dutch(item: Item, options: Options) -> Article | None:
+def load_dutch(item: Item, options: Options) -> Article | None:
     """Load an article and detect its language; None (item marked) if it fails or is not Dutch."""
     try:
         article = load(item.source, options)
@@ -400,7 +400,7 @@ def _prepare(
     articles: dict[Path, Article] = {}
     previous: dict[Path, Previous | None] = {}
     for item in stale:
-        article = item.article or _load_dutch(item, options)
+        article = item.article or load_dutch(item, options)
         if article is None:
             continue
         articles[item.source] = article

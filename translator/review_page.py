@@ -24,10 +24,10 @@ from pathlib import Path
 from markdown_it import MarkdownIt
 
 from translator import __version__
-from translator.batch import Item, find_articles, freshness, target_for
+from translator.batch import Item, find_articles, freshness, load_dutch, target_for
 from translator.errors import TranslatorError
 from translator.glossary import Glossary
-from translator.pipeline import Article, Options, load, not_dutch, segment_keys
+from translator.pipeline import Article, Options, segment_keys
 from translator.previous import Previous, read_previous
 from translator.protect import TermUse, protect
 from translator.segment import AtomKind, Segment
@@ -110,18 +110,16 @@ def _reviews(root: Path, options: Options) -> Iterator[ArticleReview]:
         try:
             item.target = target_for(source, root, "bundle")
             item.reason = freshness(source, item.target, options, force=False)
-            article = load(source, options)
         except TranslatorError as exc:
             item.status, item.error = "failed", str(exc)
-            yield ArticleReview(item, [])
-            continue
-        item.language = article.language.language
-        if not article.dutch:
-            item.status, item.error, item.reason = "skipped", str(not_dutch(article)), None
+        article = load_dutch(item, options) if item.status != "failed" else None
+        if article is None:  # failed or skipped, and the item says why
+            item.reason = None if item.status == "skipped" else item.reason
             yield ArticleReview(item, [])
             continue
         item.status = "up-to-date" if item.reason is None else "stale"
-        previous = read_previous(item.target) if item.target.exists() else None
+        target = item.target
+        previous = read_previous(target) if target is not None and target.exists() else None
         yield _review(article, item, previous, options.glossary, md)
 
 
