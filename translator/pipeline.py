@@ -446,7 +446,7 @@ def _assemble(plan: _Plan, engine: Engine) -> str:
         engine,
         uses_hash(article_terms(article, plan.glossary)) if plan.glossary is not None else None,
     )
-    keys = segment_keys(article, plan.glossary)
+    keys = segment_keys(article, plan.glossary, plan.protected)
     # What this run translated afresh, so that a reviewer sees what is new.
     fresh = [keys[i] for i in plan.fresh if i in keys]
     carried = [k for k in plan.kept.changed if k in keys.values()]
@@ -464,17 +464,22 @@ def _assemble(plan: _Plan, engine: Engine) -> str:
     return ("\ufeff" if article.bom else "") + head + plan.assemble_body()
 
 
-def segment_keys(article: Article, glossary: Glossary | None) -> dict[int, str]:
+def segment_keys(
+    article: Article,
+    glossary: Glossary | None,
+    known: Mapping[int, protect.Protected] | None = None,
+) -> dict[int, str]:
     """For each segment with prose, a short hash of what the engine would be given.
 
     It covers the prose, the glossary targets and the markup sources (a changed
     link target changes the key), so an unchanged key means the segment's English
-    can be kept as it is.
+    can be kept as it is. ``known`` holds segments already protected (with the
+    same glossary), so that they are not protected twice.
     """
     keys = {}
     for i, seg in enumerate(article.segments):
         if seg.translatable:
-            protected = protect.protect(seg, glossary)
+            protected = (known or {}).get(i) or protect.protect(seg, glossary)
             keys[i] = text_hash(protected.text + "\0" + "\0".join(protected.sources))
     return keys
 
