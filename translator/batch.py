@@ -22,7 +22,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any, Literal
 
-from translator import output
+from translator import output, theme_strings
 from translator.config import Settings
 from translator.engines import Engine, load_engine
 from translator.errors import OutputError, TranslatorError
@@ -326,6 +326,9 @@ def run_batch(
 ) -> BatchReport:
     """Bring the English side of a content tree up to date (or, with check, report)."""
     items, stale = _survey(root, options, layout, shard, force=force, progress=None)
+    items += _theme_strings(
+        root, settings, options, check=check, force=force, keep_edits=keep_edits
+    )
     report = BatchReport(root, items, check)
     if check or not stale:
         for item in items:
@@ -340,6 +343,31 @@ def run_batch(
         if progress is not None:
             progress(item)
     return report
+
+
+def _theme_strings(
+    root: Path, settings: Settings, options: Options, *, check: bool, force: bool, keep_edits: bool
+) -> list[Item]:
+    """The site's i18n/nl.* → i18n/en.*, as one more item of the run (see theme_strings)."""
+    found = theme_strings.find(root)
+    if found is None:
+        return []
+    item = Item(found.source, found.target)
+    try:
+        done = theme_strings.update(
+            found,
+            LazyEngine(settings),
+            options.glossary,
+            check=check,
+            force=force,
+            keep_edits=keep_edits,
+        )
+    except TranslatorError as exc:
+        item.status, item.error = "failed", str(exc)
+        return [item]
+    item.status, item.reason, item.notes = done.status, done.reason, done.notes
+    item.total, item.engine, item.reused = done.total, done.engine, done.reused
+    return [item]
 
 
 def _survey(

@@ -256,7 +256,12 @@ class _Plan:
             return False  # an engine that drops the prose has not translated it
         try:
             self.rebuilt[i] = reassemble.rebuild(
-                self.protected[i], translated, kind=seg.kind, markdown=seg.kind != "front_matter"
+                self.protected[i],
+                translated,
+                kind=seg.kind,
+                markdown=seg.kind != "front_matter",
+                # Escape every metacharacter where minimal escaping changed the structure.
+                minimal=i not in self.fallback,
             )
         except protect.PlaceholderError:
             return False

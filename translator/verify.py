@@ -13,12 +13,13 @@ from dataclasses import dataclass
 
 from markdown_it.token import Token
 
-from translator.markdown import parser
+from translator.markdown import hugo_structure_view, parser, shortcode_shapes
 
 # Tokens whose content is code or raw HTML, and must survive verbatim.
 _VERBATIM = frozenset({"code_inline", "code_block", "fence", "html_block", "html_inline"})
 # Prose and layout that translation is allowed to change.
 _PROSE = frozenset({"text", "softbreak"})
+_TEXTS = frozenset({"alt", "title"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,13 +34,13 @@ class Mismatch:
 
 def structure(text: str) -> list[tuple[object, ...]]:
     """The structure of a Markdown body, prose left out."""
-    return [sig for sig, _ in _signatures(parser().parse(text))]
+    return [sig for sig, _ in _signatures(parser().parse(hugo_structure_view(text)))]
 
 
 def compare(source: str, output: str) -> Mismatch | None:
     """Return the first structural difference between two bodies, or None."""
-    left = list(_signatures(parser().parse(source)))
-    right = list(_signatures(parser().parse(output)))
+    left = list(_signatures(parser().parse(hugo_structure_view(source))))
+    right = list(_signatures(parser().parse(hugo_structure_view(output))))
     for (a, line), (b, _) in zip(left, right, strict=False):
         if a != b:
             return Mismatch(line, _describe(a), _describe(b))
@@ -49,6 +50,17 @@ def compare(source: str, output: str) -> Mismatch | None:
         if len(left) > len(right):
             return Mismatch(line, _describe(extra_sig), "end of document")
         return Mismatch(left[-1][1] if left else None, "end of document", _describe(extra_sig))
+    return _compare_shortcodes(source, output)
+
+
+def _compare_shortcodes(source: str, output: str) -> Mismatch | None:
+    """Shortcodes are hidden from the parser: compare them apart, visible values aside."""
+    left, right = shortcode_shapes(source), shortcode_shapes(output)
+    for (line, a), (_, b) in zip(left, right, strict=False):
+        if a != b:
+            return Mismatch(line, a, b)
+    if len(left) != len(right):
+        return Mismatch(None, f"{len(left)} shortcodes", f"{len(right)} shortcodes")
     return None
 
 
@@ -70,11 +82,10 @@ def _signature(token: Token) -> tuple[object, ...]:
     content: object = None
     if token.type in _VERBATIM:
         content = token.content
-    elif token.type == "image":
-        content = token.content  # the alt text's source; images are never translated
     elif token.type == "footnote_ref":
         content = (token.meta or {}).get("label")
-    attrs = tuple(sorted((k, str(v)) for k, v in token.attrs.items()))
+    # Alt texts and titles are prose a reader sees, translated like link text.
+    attrs = tuple(sorted((k, str(v)) for k, v in token.attrs.items() if k not in _TEXTS))
     return (
         token.type,
         token.tag,

@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 from translator import batch as batch_module
+from translator import hugo
 from translator.cli._common import (
     _FROM,
     _glossary,
@@ -104,6 +105,8 @@ def batch(
     )
     chosen: batch_module.Layout = "tree" if layout == "tree" else "bundle"
     try:
+        for warning in hugo.site_warnings(root):
+            click.secho(f"warning: {warning}", fg="yellow", err=True)
         with contextlib.ExitStack() as stack:
             if not check:
                 stack.enter_context(batch_module.locked(root, wait=wait))
