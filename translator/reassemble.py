@@ -212,7 +212,7 @@ def _backslash(ctx: _Context, i: int, prev: str, nxt: str) -> bool:
 
 
 def _angle(ctx: _Context, i: int, prev: str, nxt: str) -> bool:
-    return nxt == "" or nxt.isalpha() or nxt in "/!?" or (prev == "{" and ctx.char(i - 2) == "{")
+    return nxt == "" or nxt.isalpha() or nxt in "/!?"
 
 
 def _ampersand(ctx: _Context, i: int, prev: str, nxt: str) -> bool:
