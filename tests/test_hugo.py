@@ -239,7 +239,7 @@ def test_batch_warns_when_hugo_would_not_build_english_pages(tmp_path: Path) -> 
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
     (tmp_path / "hugo.toml").write_text(
-        '[languages.nl]\nweight = 1\n[languages.en]\nweight = 2\n', encoding="utf-8"
+        "[languages.nl]\nweight = 1\n[languages.en]\nweight = 2\n", encoding="utf-8"
     )
     (tmp_path / "i18n").mkdir()
     (tmp_path / "i18n" / "nl.toml").write_text(
@@ -254,7 +254,9 @@ def site(tmp_path: Path) -> Path:
 
 
 def batch(site: Path, *args: str) -> dict[str, dict[str, object]]:
-    result = run(["batch", "--engine", "pseudo", "--from", "nl", "--json", *args, site / "content"])
+    result = run(
+        ["batch", "--engine", "pseudo", "--from", "nl", "--json", *args, site / "content"]
+    )
     return {f["source"]: f for f in json.loads(result.stdout)["files"]}
 
 
@@ -279,7 +281,7 @@ def test_theme_strings_are_incremental_and_keep_human_edits(site: Path) -> None:
     again = batch(site)[str(site / "i18n" / "nl.toml")]
     assert again["status"] == "up-to-date"
     source = site / "i18n" / "nl.toml"
-    source.write_text(source.read_text("utf-8").replace("pagina\"", "bladzijde\""), "utf-8")
+    source.write_text(source.read_text("utf-8").replace('pagina"', 'bladzijde"'), "utf-8")
     changed = batch(site)[str(source)]
     assert changed["segments"] == {"total": 3, "engine": 1, "reused": 2}
     assert "Read more" in english_strings(site)

@@ -55,7 +55,7 @@ class Site:
 
     def warnings(self) -> list[str]:
         """What stops Hugo from building the English pages translator writes."""
-        config = self.config[0]
+        config = shown(self.config[0])
         if self.languages and TARGET_LANGUAGE not in self.languages:
             return [
                 f"{config}: '{TARGET_LANGUAGE}' is not a configured language "
@@ -166,3 +166,11 @@ def site_warnings(root: Path) -> list[str]:
     """Warnings about the Hugo site that ``root`` belongs to; none outside a site."""
     site = find_site(root)
     return [] if site is None else site.warnings()
+
+
+def shown(path: Path) -> Path:
+    """A path as the user would write it: relative to the working folder when inside it."""
+    try:
+        return path.relative_to(Path.cwd().resolve())
+    except ValueError:
+        return path

@@ -29,7 +29,7 @@ from translator import __version__, output, protect, reassemble
 from translator.engines import Engine
 from translator.errors import InputError, OutputError
 from translator.glossary import Glossary
-from translator.hugo import find_site
+from translator.hugo import find_site, shown
 from translator.segment import Atom, AtomKind, Segment
 
 if sys.version_info >= (3, 11):
@@ -71,7 +71,7 @@ def find(root: Path) -> ThemeStrings | None:
     if site is None:
         return None
     for suffix in SUFFIXES:
-        source = site.root / "i18n" / f"nl{suffix}"
+        source = shown(site.root / "i18n" / f"nl{suffix}")
         if source.is_file():
             return ThemeStrings(source, source.with_name(f"en{suffix}"))
     return None
@@ -222,7 +222,10 @@ def _load(path: Path) -> Any:
             return tomllib.loads(text)
         return YAML(typ="safe", pure=True).load(text) or {}
     except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"is not valid TOML ({exc})", path=path) from None
+        found = re.search(r"\(at line (\d+), column \d+\)$", str(exc))
+        problem = str(exc)[: found.start()].strip() if found else str(exc)
+        line = int(found.group(1)) if found else None
+        raise InputError(f"is not valid TOML: {problem}", path=path, line=line) from None
     except YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
