@@ -108,6 +108,19 @@ def test_alt_texts_titles_and_figure_parameters_are_translated() -> None:
     )
 
 
+def test_a_setting_keeps_alt_texts_and_titles(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "translator.toml").write_text("translate-alt-texts = false\n", encoding="utf-8")
+    article = tmp_path / "index.md"
+    article.write_text('![Een kaart](k.png "Titel") en [meer](m "Titel").\n', encoding="utf-8")
+    result = run(["translate", "--engine", "pseudo", "--from", "nl", article])
+    assert result.exit_code == 0, result.output
+    english = strip_provenance((tmp_path / "index.en.md").read_text(encoding="utf-8"))
+    assert english == '![Een kaart](k.png "Titel") én [méér](m "Titel").\n'
+
+
 class Quoting:
     """An engine that writes quotes and shortcode delimiters into its translation."""
 

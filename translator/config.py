@@ -75,6 +75,8 @@ class Settings:
     """Top-level front-matter keys to translate (nested ``caption`` always is)."""
     glossary: Path | None = field(default_factory=default_glossary)
     """The glossary CSV; default ``glossary/terms.csv`` here or in a parent folder."""
+    translate_alt_texts: bool = True
+    """Image alt texts and image and link titles (WCAG 2.1 SC 3.1.2); false keeps them."""
 
     def merged(self, values: Mapping[str, Any], *, source: str) -> Settings:
         """Return settings updated from a mapping, checking every name and type."""

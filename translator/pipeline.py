@@ -62,6 +62,8 @@ class Options:
     """Top-level front-matter keys whose values are translated."""
     glossary: Glossary | None = None
     """Terms enforced in every translation; None enforces none."""
+    alt_texts: bool = True
+    """Whether image alt texts and image and link titles are translated."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,7 +198,9 @@ def load(path: Path, options: Options = Options(), *, text: str | None = None) -
         if options.front_matter
         else FrontMatter(None)
     )
-    body = segment.segment_body(text[fm.end :], offset=fm.end, first_line=fm.body_line)
+    body = segment.segment_body(
+        text[fm.end :], offset=fm.end, first_line=fm.body_line, alt_texts=options.alt_texts
+    )
     segments = plain = (*fm.segments, *body)
     if options.source_language is not None:
         language, english = Detection(options.source_language, 1.0), frozenset[int]()

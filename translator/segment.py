@@ -189,6 +189,8 @@ class _InlineSource:
     """The first paragraph of a blockquote, where Hugo looks for an alert marker."""
     anchor: str | None = None
     """For a heading without an explicit id: the id Hugo gives it, to be kept explicitly."""
+    alt_texts: bool = True
+    """Whether image alt texts and image and link titles are prose."""
 
     def unmasked(self, index: LineIndex) -> str:
         """The content with its shortcodes as written."""
@@ -201,19 +203,25 @@ class _InlineSource:
 
 
 def segment_body(
-    raw: str, *, offset: int = 0, first_line: int = 1, skip: Sequence[tuple[int, int]] = ()
+    raw: str,
+    *,
+    offset: int = 0,
+    first_line: int = 1,
+    skip: Sequence[tuple[int, int]] = (),
+    alt_texts: bool = True,
 ) -> list[Segment]:
     """Split a Markdown body into segments.
 
     ``offset`` and ``first_line`` place the body inside the whole file (after
     front matter), so that segment offsets and line numbers are the file's.
+    ``alt_texts`` makes image alt texts and image and link titles prose.
     """
     index = LineIndex(raw)
     tokens, env = parse_blocks(index.normalized)
     regions = [(m.start(), m.end()) for m in _CODE_SHORTCODE.finditer(raw)]
     segments = []
     targets = {a or b for a, b in _FRAGMENT.findall(index.unmasked)}
-    for kind, source in _inline_sources(tokens, index, targets):
+    for kind, source in _inline_sources(tokens, index, targets, alt_texts):
         atoms = _atoms(source, inline_events(source.content, env), index)
         if not atoms:
             continue
@@ -236,7 +244,7 @@ _VERBATIM_CLOSE = re.compile(r"</(pre|script|style|textarea)\s*>", re.IGNORECASE
 
 
 def _inline_sources(
-    tokens: list[Token], index: LineIndex, targets: set[str]
+    tokens: list[Token], index: LineIndex, targets: set[str], alt_texts: bool
 ) -> Iterator[tuple[str, _InlineSource]]:
     cell = 0
     verbatim = 0  # raw <pre>/<script>/… elements left open by HTML blocks
@@ -265,7 +273,7 @@ def _inline_sources(
             source = _lines_source(token.content, token.map[0], index)
         if source is not None:
             alert = kind == "paragraph" and i > 1 and tokens[i - 2].type == "blockquote_open"
-            yield kind, replace(source, kind=kind, alert=alert, anchor=anchor)
+            yield kind, replace(source, kind=kind, alert=alert, anchor=anchor, alt_texts=alt_texts)
 
 
 def _lines_source(content: str, first: int, index: LineIndex) -> _InlineSource | None:
@@ -359,9 +367,10 @@ def _protected_ranges(source: _InlineSource, original: str, events: list[InlineE
         if event.rule in _PROTECTED_RULES - {"image"}:
             found.protect(event.start, event.end)
         elif event.rule == "image":
-            found.protect_except(event.start, event.end, _image_texts(original, event))
+            texts = _image_texts(original, event) if source.alt_texts else []
+            found.protect_except(event.start, event.end, texts)
         elif event.rule == "link":
-            _link_ranges(original, event, found)
+            _link_ranges(original, event, found, titles=source.alt_texts)
         elif event.rule == "newline" and _is_hard_break(content, event.start):
             found.protect(_before_spaces(content, event.start), event.end)
     for match in SHORTCODE.finditer(original):
@@ -400,7 +409,7 @@ def _hugo_ranges(source: _InlineSource, original: str, found: _Ranges) -> None:
         found.insertions.append((len(original), f"{ADDED_OPEN} {{#{source.anchor}}}{ADDED_CLOSE}"))
 
 
-def _link_ranges(content: str, event: InlineEvent, found: _Ranges) -> None:
+def _link_ranges(content: str, event: InlineEvent, found: _Ranges, *, titles: bool) -> None:
     if event.label is None:
         found.protect(event.start, event.end)
         return
@@ -420,7 +429,8 @@ def _link_ranges(content: str, event: InlineEvent, found: _Ranges) -> None:
         else:
             found.insertions.append((event.end - 1, f"{LABEL_OPEN}{label}{ADDED_CLOSE}"))
         return
-    found.protect_except(label_end, event.end, _title(content, label_end, event.end))
+    title = _title(content, label_end, event.end) if titles else []
+    found.protect_except(label_end, event.end, title)
 
 
 def _title(content: str, start: int, end: int) -> list[tuple[int, int]]:

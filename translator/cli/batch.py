@@ -102,6 +102,7 @@ def batch(
         source_language=source_language,
         front_matter_keys=settings.front_matter_keys,
         glossary=_glossary(settings),
+        alt_texts=settings.translate_alt_texts,
     )
     chosen: batch_module.Layout = "tree" if layout == "tree" else "bundle"
     try:

@@ -50,6 +50,7 @@ def review(
         source_language=source_language,
         front_matter_keys=settings.front_matter_keys,
         glossary=_glossary(settings),
+        alt_texts=settings.translate_alt_texts,
     )
     page = review_page.render_page(root, out, options, only_changed=only_changed)
     output.write_atomic(out, page)

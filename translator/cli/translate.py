@@ -81,6 +81,7 @@ def translate(
         front_matter=not no_front_matter,
         front_matter_keys=settings.front_matter_keys,
         glossary=_glossary(settings),
+        alt_texts=settings.translate_alt_texts,
     )
     loaded: list[Engine] = []
     bar = decode_bar()
