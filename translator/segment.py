@@ -460,6 +460,8 @@ class _HeadingIds:
 
     def of(self, content: str) -> str | None:
         """The id of a heading that links point to; None when it has its own or none is."""
+        if not self.targets:
+            return None  # no link points into the page: no id needs keeping
         explicit = _EXPLICIT_ID.search(content)
         if explicit is not None:
             self.taken.add(explicit.group(1))
