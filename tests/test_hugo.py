@@ -121,6 +121,38 @@ def test_a_setting_keeps_alt_texts_and_titles(
     assert english == '![Een kaart](k.png "Titel") én [méér](m "Titel").\n'
 
 
+def test_configured_shortcode_parameters_are_translated(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "translator.toml").write_text(
+        'shortcode-parameters = ["figure:caption", "notice:title"]\n', encoding="utf-8"
+    )
+    article = tmp_path / "index.md"
+    article.write_text(
+        '{{< notice title="Let op" icon="info" >}}\n\n'
+        '{{< figure src="k.png" caption="De kaart" alt="Een kaart" >}}\n',
+        encoding="utf-8",
+    )
+    result = run(["translate", "--engine", "pseudo", "--from", "nl", article])
+    assert result.exit_code == 0, result.output
+    assert strip_provenance((tmp_path / "index.en.md").read_text(encoding="utf-8")) == (
+        '{{< notice title="Lét óp" icon="info" >}}\n\n'
+        '{{< figure src="k.png" caption="Dé káárt" alt="Een kaart" >}}\n'
+    )
+
+
+def test_a_shortcode_parameter_setting_must_name_shortcode_and_parameter(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "translator.toml").write_text('shortcode-parameters = ["caption"]\n', "utf-8")
+    (tmp_path / "index.md").write_text("Tekst.\n", encoding="utf-8")
+    result = run(["translate", "--engine", "pseudo", "--from", "nl", tmp_path / "index.md"])
+    assert result.exit_code == 1
+    assert "shortcode-parameters must be written shortcode:parameter" in result.output
+
+
 class Quoting:
     """An engine that writes quotes and shortcode delimiters into its translation."""
 

@@ -32,10 +32,13 @@ _NOT_NEWLINE = re.compile(r"[^\n]")
 _PARAMETER = re.compile(r"""([\w-]+)=("(?:\\.|[^"\\])*"|`[^`]*`)""")
 _SHORTCODE_NAME = re.compile(r"\{\{[<%]\s*([\w/-]+)")
 
-VISIBLE_PARAMETERS = frozenset(
+Parameters = frozenset[tuple[str, str]]
+"""Shortcode parameters a reader sees, whose values are translated: (shortcode, parameter)."""
+
+VISIBLE_PARAMETERS: Parameters = frozenset(
     {("figure", "caption"), ("figure", "alt"), ("figure", "title"), ("figure", "attr")}
 )
-"""Shortcode parameters a reader sees, translated by default: (shortcode, parameter)."""
+"""The parameters translated by default: Hugo's ``figure`` text."""
 
 
 def mask_shortcodes(text: str) -> str:
@@ -59,7 +62,9 @@ def parser() -> MarkdownIt:
     return _configure(MarkdownIt("commonmark", {"html": True}), move_footnotes=True)
 
 
-def shortcode_texts(shortcode: str) -> list[tuple[int, int]]:
+def shortcode_texts(
+    shortcode: str, parameters: Parameters = VISIBLE_PARAMETERS
+) -> list[tuple[int, int]]:
     """The values of a shortcode's parameters that a reader sees (relative offsets)."""
     name = _SHORTCODE_NAME.match(shortcode)
     if name is None:
@@ -67,17 +72,19 @@ def shortcode_texts(shortcode: str) -> list[tuple[int, int]]:
     return [
         (match.start(2) + 1, match.end(2) - 1)
         for match in _PARAMETER.finditer(shortcode)
-        if (name.group(1), match.group(1)) in VISIBLE_PARAMETERS and len(match.group(2)) > 2
+        if (name.group(1), match.group(1)) in parameters and len(match.group(2)) > 2
     ]
 
 
-def shortcode_shapes(text: str) -> list[tuple[int, str]]:
+def shortcode_shapes(
+    text: str, parameters: Parameters = VISIBLE_PARAMETERS
+) -> list[tuple[int, str]]:
     """Each shortcode with the values a reader sees left out, and its 0-based line:
     what translation must keep as it is."""
     shapes = []
     for match in SHORTCODE.finditer(text):
         shortcode, cursor, parts = match.group(0), 0, []
-        for start, end in shortcode_texts(shortcode):
+        for start, end in shortcode_texts(shortcode, parameters):
             parts.append(shortcode[cursor:start])
             cursor = end
         parts.append(shortcode[cursor:])

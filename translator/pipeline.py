@@ -33,6 +33,7 @@ from translator.engines import Engine
 from translator.errors import EngineError, InputError, StructureError, TranslatorError
 from translator.front_matter import DEFAULT_KEYS, FrontMatter
 from translator.glossary import Glossary, TermMatch, uses_hash
+from translator.markdown import VISIBLE_PARAMETERS, Parameters
 from translator.segment import Segment
 
 STAGES = (
@@ -64,6 +65,8 @@ class Options:
     """Terms enforced in every translation; None enforces none."""
     alt_texts: bool = True
     """Whether image alt texts and image and link titles are translated."""
+    shortcode_parameters: Parameters = VISIBLE_PARAMETERS
+    """The shortcode parameters whose values are translated: (shortcode, parameter)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +90,8 @@ class Article:
     plain: tuple[Segment, ...] = ()
     """The segments before language detection touched them: what hashes are made of,
     so that a check without detection agrees with the run that wrote the record."""
+    parameters: Parameters = VISIBLE_PARAMETERS
+    """The shortcode parameters translated in it, which verification lets differ."""
 
     @property
     def dutch(self) -> bool:
@@ -199,7 +204,11 @@ def load(path: Path, options: Options = Options(), *, text: str | None = None) -
         else FrontMatter(None)
     )
     body = segment.segment_body(
-        text[fm.end :], offset=fm.end, first_line=fm.body_line, alt_texts=options.alt_texts
+        text[fm.end :],
+        offset=fm.end,
+        first_line=fm.body_line,
+        alt_texts=options.alt_texts,
+        parameters=options.shortcode_parameters,
     )
     segments = plain = (*fm.segments, *body)
     if options.source_language is not None:
@@ -225,6 +234,7 @@ def load(path: Path, options: Options = Options(), *, text: str | None = None) -
         language=language,
         english=english,
         plain=plain,
+        parameters=options.shortcode_parameters,
     )
 
 
@@ -283,7 +293,7 @@ class _Plan:
         )
 
     def mismatch(self) -> verify.Mismatch | None:
-        return verify.compare(self.body, self.assemble_body())
+        return verify.compare(self.body, self.assemble_body(), self.article.parameters)
 
     def culprit(self, mismatch: verify.Mismatch) -> int | None:
         """The translated body segment nearest before the line where structure diverged."""

@@ -24,7 +24,9 @@ from markdown_it.token import Token
 from translator.markdown import (
     MASK,
     SHORTCODE,
+    VISIBLE_PARAMETERS,
     InlineEvent,
+    Parameters,
     inline_events,
     mask_shortcodes,
     parse_blocks,
@@ -178,6 +180,16 @@ class LineIndex:
 
 
 @dataclass(frozen=True, slots=True)
+class _Texts:
+    """Which texts inside markup are prose, as a run is told."""
+
+    alt_texts: bool = True
+    """Image alt texts and image and link titles."""
+    parameters: Parameters = VISIBLE_PARAMETERS
+    """The values of these shortcode parameters."""
+
+
+@dataclass(frozen=True, slots=True)
 class _InlineSource:
     """A block's inline content and, per character, its offset in the normalised text."""
 
@@ -189,8 +201,8 @@ class _InlineSource:
     """The first paragraph of a blockquote, where Hugo looks for an alert marker."""
     anchor: str | None = None
     """For a heading without an explicit id: the id Hugo gives it, to be kept explicitly."""
-    alt_texts: bool = True
-    """Whether image alt texts and image and link titles are prose."""
+    texts: _Texts = _Texts()
+    """Which texts inside markup are prose."""
 
     def unmasked(self, index: LineIndex) -> str:
         """The content with its shortcodes as written."""
@@ -209,19 +221,22 @@ def segment_body(
     first_line: int = 1,
     skip: Sequence[tuple[int, int]] = (),
     alt_texts: bool = True,
+    parameters: Parameters = VISIBLE_PARAMETERS,
 ) -> list[Segment]:
     """Split a Markdown body into segments.
 
     ``offset`` and ``first_line`` place the body inside the whole file (after
     front matter), so that segment offsets and line numbers are the file's.
-    ``alt_texts`` makes image alt texts and image and link titles prose.
+    ``alt_texts`` makes image alt texts and image and link titles prose, and
+    ``parameters`` the values of those shortcode parameters.
     """
     index = LineIndex(raw)
     tokens, env = parse_blocks(index.normalized)
     regions = [(m.start(), m.end()) for m in _CODE_SHORTCODE.finditer(raw)]
     segments = []
     targets = {a or b for a, b in _FRAGMENT.findall(index.unmasked)}
-    for kind, source in _inline_sources(tokens, index, targets, alt_texts):
+    texts = _Texts(alt_texts, parameters)
+    for kind, source in _inline_sources(tokens, index, targets, texts):
         atoms = _atoms(source, inline_events(source.content, env), index)
         if not atoms:
             continue
@@ -244,7 +259,7 @@ _VERBATIM_CLOSE = re.compile(r"</(pre|script|style|textarea)\s*>", re.IGNORECASE
 
 
 def _inline_sources(
-    tokens: list[Token], index: LineIndex, targets: set[str], alt_texts: bool
+    tokens: list[Token], index: LineIndex, targets: set[str], texts: _Texts
 ) -> Iterator[tuple[str, _InlineSource]]:
     cell = 0
     verbatim = 0  # raw <pre>/<script>/… elements left open by HTML blocks
@@ -273,7 +288,7 @@ def _inline_sources(
             source = _lines_source(token.content, token.map[0], index)
         if source is not None:
             alert = kind == "paragraph" and i > 1 and tokens[i - 2].type == "blockquote_open"
-            yield kind, replace(source, kind=kind, alert=alert, anchor=anchor, alt_texts=alt_texts)
+            yield kind, replace(source, kind=kind, alert=alert, anchor=anchor, texts=texts)
 
 
 def _lines_source(content: str, first: int, index: LineIndex) -> _InlineSource | None:
@@ -367,15 +382,16 @@ def _protected_ranges(source: _InlineSource, original: str, events: list[InlineE
         if event.rule in _PROTECTED_RULES - {"image"}:
             found.protect(event.start, event.end)
         elif event.rule == "image":
-            texts = _image_texts(original, event) if source.alt_texts else []
+            texts = _image_texts(original, event) if source.texts.alt_texts else []
             found.protect_except(event.start, event.end, texts)
         elif event.rule == "link":
-            _link_ranges(original, event, found, titles=source.alt_texts)
+            _link_ranges(original, event, found, titles=source.texts.alt_texts)
         elif event.rule == "newline" and _is_hard_break(content, event.start):
             found.protect(_before_spaces(content, event.start), event.end)
     for match in SHORTCODE.finditer(original):
         texts = [
-            (match.start() + s, match.start() + e) for s, e in shortcode_texts(match.group(0))
+            (match.start() + s, match.start() + e)
+            for s, e in shortcode_texts(match.group(0), source.texts.parameters)
         ]
         found.protect_except(match.start(), match.end(), texts)
     for pattern in (URL, EMAIL, BRACKETS, _EMOJI):

@@ -13,7 +13,13 @@ from dataclasses import dataclass
 
 from markdown_it.token import Token
 
-from translator.markdown import hugo_structure_view, parser, shortcode_shapes
+from translator.markdown import (
+    VISIBLE_PARAMETERS,
+    Parameters,
+    hugo_structure_view,
+    parser,
+    shortcode_shapes,
+)
 
 # Tokens whose content is code or raw HTML, and must survive verbatim.
 _VERBATIM = frozenset({"code_inline", "code_block", "fence", "html_block", "html_inline"})
@@ -37,8 +43,12 @@ def structure(text: str) -> list[tuple[object, ...]]:
     return [sig for sig, _ in _signatures(parser().parse(hugo_structure_view(text)))]
 
 
-def compare(source: str, output: str) -> Mismatch | None:
-    """Return the first structural difference between two bodies, or None."""
+def compare(
+    source: str, output: str, parameters: Parameters = VISIBLE_PARAMETERS
+) -> Mismatch | None:
+    """Return the first structural difference between two bodies, or None.
+
+    ``parameters`` are the shortcode parameters whose values may differ (translated)."""
     left = list(_signatures(parser().parse(hugo_structure_view(source))))
     right = list(_signatures(parser().parse(hugo_structure_view(output))))
     for (a, line), (b, _) in zip(left, right, strict=False):
@@ -50,12 +60,12 @@ def compare(source: str, output: str) -> Mismatch | None:
         if len(left) > len(right):
             return Mismatch(line, _describe(extra_sig), "end of document")
         return Mismatch(left[-1][1] if left else None, "end of document", _describe(extra_sig))
-    return _compare_shortcodes(source, output)
+    return _compare_shortcodes(source, output, parameters)
 
 
-def _compare_shortcodes(source: str, output: str) -> Mismatch | None:
+def _compare_shortcodes(source: str, output: str, parameters: Parameters) -> Mismatch | None:
     """Shortcodes are hidden from the parser: compare them apart, visible values aside."""
-    left, right = shortcode_shapes(source), shortcode_shapes(output)
+    left, right = shortcode_shapes(source, parameters), shortcode_shapes(output, parameters)
     for (line, a), (_, b) in zip(left, right, strict=False):
         if a != b:
             return Mismatch(line, a, b)

@@ -103,6 +103,7 @@ def batch(
         front_matter_keys=settings.front_matter_keys,
         glossary=_glossary(settings),
         alt_texts=settings.translate_alt_texts,
+        shortcode_parameters=settings.visible_parameters,
     )
     chosen: batch_module.Layout = "tree" if layout == "tree" else "bundle"
     try:

@@ -51,6 +51,7 @@ def review(
         front_matter_keys=settings.front_matter_keys,
         glossary=_glossary(settings),
         alt_texts=settings.translate_alt_texts,
+        shortcode_parameters=settings.visible_parameters,
     )
     page = review_page.render_page(root, out, options, only_changed=only_changed)
     output.write_atomic(out, page)

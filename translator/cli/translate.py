@@ -82,6 +82,7 @@ def translate(
         front_matter_keys=settings.front_matter_keys,
         glossary=_glossary(settings),
         alt_texts=settings.translate_alt_texts,
+        shortcode_parameters=settings.visible_parameters,
     )
     loaded: list[Engine] = []
     bar = decode_bar()
