@@ -13,6 +13,13 @@ removed before decoding and put back afterwards at the target position that
 CTranslate2's attention aligns with its source position (``return_attention``).
 The pipeline still verifies the result and falls back to run-by-run translation
 where a placement would break the structure.
+
+The decoder is injectable: ``ArgosEngine(installed, settings, translator=obj)``
+decodes with ``obj.translate_batch`` instead of loading the package's CTranslate2
+model. ``obj`` needs only what this module calls: ``translate_batch(pieces,
+target_prefix=..., return_attention=True, ...)`` returning results with
+``hypotheses`` and ``attention``. Tests and ``bench/placement.py`` pass
+``translator.testing.ReorderingModel``, which reorders as real models do.
 """
 
 from __future__ import annotations
@@ -90,6 +97,8 @@ class ArgosEngine:
         settings: Settings,
         memory: Memory | None = None,
         glossary: str = "none",
+        *,
+        translator: Any = None,
     ) -> None:
         import sentencepiece as spm  # noqa: PLC0415
 
@@ -108,7 +117,7 @@ class ArgosEngine:
                 path=installed.path,
             )
         self._sp = spm.SentencePieceProcessor(model_file=str(tokenizer))
-        self._translator = _shared_translator(installed.path / "model", settings)
+        self._translator = translator or _shared_translator(installed.path / "model", settings)
 
     @classmethod
     def load(
