@@ -644,7 +644,7 @@ class ReorderingModel:
 
     def english(self, words: Sequence[str]) -> list[Word]:
         """Translate Dutch tokens (words and punctuation marks, in order) into English."""
-        lowered = [w.lower() for w in words]
+        lowered = [w if _is_name(w) else w.lower() for w in words]
         out: list[Word] = []
         for start, end, main in _clauses(lowered):
             out += _clause(words, lowered, start, end, main=main)
@@ -902,15 +902,20 @@ def _np_end(words: Sequence[str], i: int, end: int) -> int:
 
 
 def _simple_np_end(words: Sequence[str], i: int, end: int) -> int:
-    if i < end and words[i] in _PRONOUNS:
+    if i < end and (words[i] in _PRONOUNS or _is_name(words[i])):
         return i + 1
     j = i + (i < end and words[i] in _DETERMINERS)
     while j < end and words[j] in _ADJECTIVES:
         j += 1
     nouns = j
-    while j < end and _is_nounish(words, j):
+    while j < end and _is_nounish(words, j) and not _is_name(words[j]):
         j += 1
     return j if j > nouns else i
+
+
+def _is_name(word: str) -> bool:
+    """An acronym or code-like name (T3D, ZQA): a noun phrase of its own."""
+    return len(word) > 1 and (any(c.isdigit() for c in word) or word[1:].isupper())
 
 
 def _is_nounish(words: Sequence[str], j: int) -> bool:
