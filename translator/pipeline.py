@@ -480,7 +480,7 @@ def segment_keys(
     for i, seg in enumerate(article.segments):
         if seg.translatable:
             protected = (known or {}).get(i) or protect.protect(seg, glossary)
-            keys[i] = text_hash(protected.text + "\0" + "\0".join(protected.sources))
+            keys[i] = text_hash(protected.keyed + "\0" + "\0".join(protected.sources))
     return keys
 
 
