@@ -766,8 +766,8 @@ def _clause(
     words: Sequence[str], lowered: Sequence[str], start: int, end: int, *, main: bool
 ) -> list[Word]:
     parts = _parse(lowered, start, end, main=main)
-    if parts is None:  # not a clause the grammar knows: word for word
-        return [w for i in range(start, end) for w in _split_word(_word(words, lowered, [i]))]
+    if parts is None:  # not a clause the grammar knows: phrase by phrase, word by word
+        return _word_for_word(words, lowered, start, end)
     out: list[Word] = []
     for group in [parts.lead, parts.subject]:
         out += _phrase(words, lowered, group)
@@ -775,6 +775,18 @@ def _clause(
     for group in parts.objects + parts.times:
         out += _phrase(words, lowered, group)
     out += [_word(words, lowered, [i]) for i in parts.tail]
+    return out
+
+
+def _word_for_word(
+    words: Sequence[str], lowered: Sequence[str], start: int, end: int
+) -> list[Word]:
+    out: list[Word] = []
+    i = start
+    while i < end:
+        size = _phrase_at(lowered, i, end) or 1
+        out += _phrase(words, lowered, range(i, i + size))
+        i += size
     return out
 
 

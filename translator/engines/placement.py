@@ -63,11 +63,29 @@ class Mark:
     @property
     def opens(self) -> bool:
         """Markup glued to the next word: ``**`` or ``[`` before a word."""
-        return not self.length and self.after not in ("", " ") and not self.before.isalnum()
+        return (
+            not self.length
+            and not _wordy(self.before)
+            and (_wordy(self.after) or self.after in _OPENING)
+        )
 
     @property
     def closes(self) -> bool:
-        return not self.length and self.before not in ("", " ") and not self.after.isalnum()
+        """Markup glued to the word before: ``**`` or ``](url)`` after a word."""
+        return (
+            not self.length
+            and not _wordy(self.after)
+            and (_wordy(self.before) or self.before in _CLOSING)
+        )
+
+
+_OPENING = "([{\"'\u2018\u201c\u00ab"
+_CLOSING = ".,;:!?)]}\"'\u2019\u201d\u00bb\u2026"
+
+
+def _wordy(char: str) -> bool:
+    """A letter, a digit, or another placeholder (a term is a word)."""
+    return char.isalnum() or (char != "" and char in "⟦⟧")
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +165,18 @@ class _Sentence:
             range(i, i + n)
             for i in range(len(self.folded) - n + 1)
             if self.folded[i : i + n] == words
+        ]
+
+    def similar(self, words: list[str]) -> list[range]:
+        """Windows whose words each start like the given ones (uses/used): a marked span
+        translated alone may come out inflected otherwise than inside its sentence."""
+        n = len(words)
+        if not n:
+            return []
+        return [
+            range(i, i + n)
+            for i in range(len(self.folded) - n + 1)
+            if all(_alike(a, b) for a, b in zip(self.folded[i : i + n], words, strict=True))
         ]
 
     def best_window(self, sources: Sequence[int]) -> tuple[range, bool]:
@@ -297,6 +327,7 @@ class _Plan:
             found = [
                 r
                 for r in self.s.occurrences(_strip_punct(_folded(fragment)))
+                or self.s.similar(_strip_punct(_folded(fragment)))
                 if all(_within(w, r) for w in inner)
             ]
             if found:
@@ -304,11 +335,36 @@ class _Plan:
         sure = window is not None
         if window is None:
             window, sure = self.s.best_window(sources)
+            window = self._trim_punctuation(window, sources)
         for w in inner:  # the terms inside stay inside
             window = range(min(window.start, w.start), max(window.stop, w.stop))
         self.windows[(i, j)] = window
         self.sure[(i, j)] = sure
         self.uncertain += not sure
+
+    def _trim_punctuation(self, window: range, sources: Sequence[int]) -> range:
+        """Leave out punctuation at a window's edges unless the marked Dutch had it there."""
+        marked = [self.s.source[k].text for k in sources]
+        start, stop = window.start, window.stop
+        while (
+            start < stop - 1
+            and _punct(self.s.target[start].text)
+            and not (marked and _punct(marked[0]))
+        ):
+            start += 1
+        while (
+            stop - 1 > start
+            and _punct(self.s.target[stop - 1].text)
+            and not (marked and _punct(marked[-1]))
+        ):
+            stop -= 1
+        if _punct(self.s.target[start].text) and stop - start == 1 and sources:
+            at = self.s.aligned(sources[0])  # nothing but a punctuation mark: the best word
+            words = [t for t in range(len(self.s.target)) if not _punct(self.s.target[t].text)]
+            if words:
+                best = max(words, key=lambda t: (self.s.share(t, sources), t == at))
+                return range(best, best + 1)
+        return range(start, stop)
 
     def nest(self) -> bool:
         """Make windows nest as the marks do in the source; False if they cannot."""
@@ -439,6 +495,16 @@ class _Plan:
     def _opening_at(self, t: int) -> list[int]:
         starting = [(-w.stop, pair) for pair, w in self.windows.items() if w.start == t]
         return [pair[0] for _, pair in sorted(starting)]
+
+
+def _alike(a: str, b: str) -> bool:
+    """Two words with the same stem, roughly: a common prefix of most of their length."""
+    if a == b:
+        return True
+    common = next(
+        (i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b))
+    )
+    return common >= 3 and common >= 0.6 * max(len(a), len(b))
 
 
 def _strip_punct(words: list[str]) -> list[str]:
