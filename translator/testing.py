@@ -1024,6 +1024,8 @@ def _word(words: Sequence[str], lowered: Sequence[str], group: list[int]) -> Wor
             return Word(table[word], (i,))
     if word in _SUBORDINATORS:
         return Word(_SUBORDINATORS[word], (i,))
+    if word == "niet":
+        return Word("not", (i,))
     if word in _PRONOUNS:
         return Word(_PRONOUNS[word][0], (i,))
     if word in _PHRASES:

@@ -205,15 +205,33 @@ class _Sentence:
 
 
 def pairs(marks: Sequence[Mark]) -> list[tuple[int, int]]:
-    """Opening and closing markup that belong together, by nesting."""
+    """Opening and closing markup that belong together, by nesting, innermost first.
+
+    One placeholder may open or close two pairs: markup written together
+    (``**[`` … ``](url)**``) is one protected span. An opening left over pairs
+    with the closing of the pair that follows it inside; a closing left over with
+    the opening of the pair it follows.
+    """
     found: list[tuple[int, int]] = []
     stack: list[int] = []
+    loose: list[int] = []
     for k, mark in enumerate(marks):
         if mark.opens and not mark.closes:
             stack.append(k)
-        elif mark.closes and not mark.opens and stack:
-            found.append((stack.pop(), k))
-    return sorted(found)
+        elif mark.closes and not mark.opens:
+            if stack:
+                found.append((stack.pop(), k))
+            else:
+                loose.append(k)
+    for i in stack:
+        inner = [pair for pair in found if pair[0] > i]
+        if inner:
+            found.append((i, min(inner)[1]))
+    for j in loose:
+        inner = [pair for pair in found if pair[1] < j]
+        if inner:
+            found.append((max(inner, key=lambda p: p[1])[0], j))
+    return sorted(set(found), key=lambda p: (p[1] - p[0], p))
 
 
 def place(
@@ -338,6 +356,11 @@ class _Plan:
             window = self._trim_punctuation(window, sources)
         for w in inner:  # the terms inside stay inside
             window = range(min(window.start, w.start), max(window.stop, w.stop))
+        for (k, m), w in self.windows.items():  # one placeholder for two pairs: they share it
+            if m == j:
+                window = range(min(window.start, w.start), w.stop)
+            elif k == i:
+                window = range(w.start, max(window.stop, w.stop))
         self.windows[(i, j)] = window
         self.sure[(i, j)] = sure
         self.uncertain += not sure
@@ -490,11 +513,11 @@ class _Plan:
 
     def _closing_at(self, t: int) -> list[int]:
         ending = [(w.start, pair) for pair, w in self.windows.items() if w.stop == t]
-        return [pair[1] for _, pair in sorted(ending, reverse=True)]
+        return list(dict.fromkeys(pair[1] for _, pair in sorted(ending, reverse=True)))
 
     def _opening_at(self, t: int) -> list[int]:
         starting = [(-w.stop, pair) for pair, w in self.windows.items() if w.start == t]
-        return [pair[0] for _, pair in sorted(starting)]
+        return list(dict.fromkeys(pair[0] for _, pair in sorted(starting)))
 
 
 def _alike(a: str, b: str) -> bool:
