@@ -6,6 +6,7 @@ write with this markup, whatever attention the model has.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from tests.conftest import GLOSSARY
 from translator import glossary
 from translator.engines.argos import ArgosEngine
 from translator.front_matter import body_offset
+from translator.memory import Entry, Memory
 from translator.pipeline import Options, translate_articles, translate_text
 from translator.pipeline import load as load_article
 from translator.protect import PlaceholderError, protect, split
@@ -201,3 +203,26 @@ def test_adherence_counts_occurrences_and_flags_duplicates(tmp_path: Path) -> No
         (3, "gemeenten", "duplicated"),
     ]
     assert result.stats.terms_present == result.stats.terms_expected == 2
+
+
+def test_marked_spans_are_decoded_in_the_same_batch(tmp_path: Path) -> None:
+    engine = reordering_engine(tmp_path, "noisy")
+    english = engine.translate(["Morgen delen ⟦1⟧de kaarten⟦2⟧ en ⟦3⟧de stad⟦4⟧ het model."])
+    assert english == ["Tomorrow ⟦1⟧the maps⟦2⟧ and ⟦3⟧the city⟦4⟧ share the model."]
+    assert (engine.stats.sentences, engine.stats.fragments, engine.stats.batches) == (1, 2, [3])
+    alone = reordering_engine(tmp_path, "noisy", translate_spans=False)
+    alone.translate(["Morgen delen ⟦1⟧de kaarten⟦2⟧ het model."])
+    assert (alone.stats.fragments, alone.stats.batches) == (0, [1])
+
+
+def test_memory_keeps_soft_alignments_and_reads_old_ones(tmp_path: Path) -> None:
+    memory = Memory(tmp_path / "memory.sqlite")
+    soft = ((0, 0.6), (1, 0.15))
+    memory.store("m@1", "none", [Entry("De stad.", "The city.", ("▁The",), (soft,))])
+    [found] = memory.lookup("m@1", "none", ["De stad."]).values()
+    assert found.alignment == (soft,)
+    memory.close()
+    with sqlite3.connect(tmp_path / "memory.sqlite") as db:  # as an older version wrote it
+        db.execute("UPDATE segments SET alignment = '[2]'")
+    [old] = Memory(tmp_path / "memory.sqlite").lookup("m@1", "none", ["De stad."]).values()
+    assert old.alignment == (((2, 1.0),),)
