@@ -63,20 +63,18 @@ class Mark:
     @property
     def opens(self) -> bool:
         """Markup glued to the next word: ``**`` or ``[`` before a word."""
-        return (
-            not self.length
-            and not _wordy(self.before)
-            and (_wordy(self.after) or self.after in _OPENING)
-        )
+        return self._glued(self.before, self.after, _OPENING)
 
     @property
     def closes(self) -> bool:
         """Markup glued to the word before: ``**`` or ``](url)`` after a word."""
-        return (
-            not self.length
-            and not _wordy(self.after)
-            and (_wordy(self.before) or self.before in _CLOSING)
-        )
+        return self._glued(self.after, self.before, _CLOSING)
+
+    def _glued(self, away: str, toward: str, punctuation: str) -> bool:
+        """Markup, no word on one side, a word (or punctuation that leads to one) on the
+        other: the side it belongs to."""
+        leads = toward != "" and toward in punctuation
+        return not self.length and not _wordy(away) and (_wordy(toward) or leads)
 
 
 _OPENING = "([{\"'\u2018\u201c\u00ab"
@@ -158,25 +156,20 @@ class _Sentence:
         return sum(self.mass[t][s] for t in window for s in sources)
 
     def occurrences(self, words: list[str]) -> list[range]:
-        n = len(words)
-        if not n:
-            return []
-        return [
-            range(i, i + n)
-            for i in range(len(self.folded) - n + 1)
-            if self.folded[i : i + n] == words
-        ]
+        """Where the words stand in the target, exactly (case aside)."""
+        return self._windows(words, str.__eq__)
 
     def similar(self, words: list[str]) -> list[range]:
         """Windows whose words each start like the given ones (uses/used): a marked span
         translated alone may come out inflected otherwise than inside its sentence."""
+        return self._windows(words, _alike)
+
+    def _windows(self, words: list[str], same: Callable[[str, str], bool]) -> list[range]:
         n = len(words)
-        if not n:
-            return []
         return [
             range(i, i + n)
             for i in range(len(self.folded) - n + 1)
-            if all(_alike(a, b) for a, b in zip(self.folded[i : i + n], words, strict=True))
+            if n and all(same(a, b) for a, b in zip(self.folded[i : i + n], words, strict=True))
         ]
 
     def best_window(self, sources: Sequence[int]) -> tuple[range, bool]:
