@@ -106,7 +106,9 @@ def words_of_pieces(
         start, end = spans[i] if spans is not None else (0, 0)
         if words and not piece.startswith(_PIECE) and not punct and not _punct(words[-1].text):
             last = words[-1]
-            words[-1] = Word(range(last.pieces.start, i + 1), last.start, end, last.text + body)
+            words[-1] = Word(
+                range(last.pieces.start, i + 1), last.start, end, last.text + body, last.spaced
+            )
             continue
         if words and not body and not punct:  # a lone "▁" joins the next piece
             words.append(Word(range(i, i + 1), start, end, "", True))
@@ -335,10 +337,12 @@ class _Plan:
         inner = [self.replaced[k] for k in range(i + 1, j) if self.replaced.get(k)]
         window: range | None = None
         if fragment is not None:
+            words = _folded(fragment)
             found = [
                 r
-                for r in self.s.occurrences(_strip_punct(_folded(fragment)))
-                or self.s.similar(_strip_punct(_folded(fragment)))
+                for r in self.s.occurrences(words)
+                or self.s.occurrences(_strip_punct(words))
+                or self.s.similar(_strip_punct(words))
                 if all(_within(w, r) for w in inner)
             ]
             if found:
