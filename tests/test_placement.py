@@ -6,6 +6,7 @@ write with this markup, whatever attention the model has.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
@@ -13,12 +14,14 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import GLOSSARY
+from tests.conftest import CONTENT, GLOSSARY, SHARED
+from tests.htmlshape import html_shape
 from translator import glossary
 from translator.engines.argos import ArgosEngine
 from translator.front_matter import body_offset
+from translator.markdown import render
 from translator.memory import Entry, Memory
-from translator.pipeline import Options, translate_articles, translate_text
+from translator.pipeline import Options, translate_articles, translate_paths, translate_text
 from translator.pipeline import load as load_article
 from translator.protect import PlaceholderError, protect, split
 from translator.segment import segment_body
@@ -226,3 +229,36 @@ def test_memory_keeps_soft_alignments_and_reads_old_ones(tmp_path: Path) -> None
         db.execute("UPDATE segments SET alignment = '[2]'")
     [old] = Memory(tmp_path / "memory.sqlite").lookup("m@1", "none", ["De stad."]).values()
     assert old.alignment == (((2, 1.0),),)
+
+
+@pytest.mark.parametrize("mode", ["noisy", "last-layer"])
+def test_commonmark_spec_keeps_its_structure_under_a_reordering_model(
+    tmp_path: Path, mode: str
+) -> None:
+    examples = json.loads((SHARED / "commonmark" / "spec-0.31.2.json").read_text("utf-8"))
+    options = Options(source_language="nl", front_matter=False)
+    articles = [
+        load_article(Path(f"{e['example']}.md"), options, text=e["markdown"]) for e in examples
+    ]
+    results = translate_articles(articles, reordering_engine(tmp_path, mode))
+    assert all(r.status == "translated" for r in results)
+    for example, result in zip(examples, results, strict=True):
+        assert result.text is not None
+        english = result.text[body_offset(result.text) :]
+        assert html_shape(render(english)) == html_shape(render(example["markdown"])), example[
+            "example"
+        ]
+
+
+def test_content_keeps_its_structure_under_a_reordering_model(tmp_path: Path) -> None:
+    paths = sorted(p for p in CONTENT.rglob("*.md") if not p.name.endswith(".en.md"))
+    options = Options(glossary=glossary.load(GLOSSARY))
+    engine = reordering_engine(tmp_path, "last-layer")
+    results = translate_paths(paths, lambda: engine, options)
+    assert [r.status for r in results].count("translated") == len(paths) - 1  # one is English
+    for path, result in zip(paths, results, strict=True):
+        if result.text is not None:
+            source = path.read_text("utf-8")
+            assert html_shape(render(result.text[body_offset(result.text) :])) == html_shape(
+                render(source[body_offset(source) :])
+            ), path
