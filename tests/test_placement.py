@@ -80,6 +80,11 @@ HAND_CHECKED = [
         "De stad zegt dat [de gemeenten](https://x.nl) de kaarten morgen hebben verbeterd.",
         "The city says that [the municipalities](https://x.nl) have improved the maps tomorrow.",
     ),
+    # marks inside a word the model copies stay inside it
+    (
+        "Morgen delen de stad en *Zwol*le `x`s de kaarten.",
+        "Tomorrow the city and *Zwol*le `x`s share the maps.",
+    ),
     # nested marks, and a term inside a link
     (
         "Morgen delen **de [gemeenten](https://x.nl)** de kaarten.",
