@@ -28,7 +28,7 @@ def _data_home() -> Path:
     return Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
 
 
-def _cache_home() -> Path:
+def cache_home() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
 
 
@@ -44,7 +44,7 @@ def default_memory_path() -> Path:
     """``TRANSLATOR_MEMORY``, else ``memory.sqlite`` in the user's cache folder."""
     if os.environ.get("TRANSLATOR_MEMORY"):
         return Path(os.environ["TRANSLATOR_MEMORY"])
-    return _cache_home() / "translator" / "memory.sqlite"
+    return cache_home() / "translator" / "memory.sqlite"
 
 
 @dataclass(frozen=True, slots=True)

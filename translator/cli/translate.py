@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from translator import output
-from translator.batch import plan_reuse
+from translator.batch import Writer, current_writer, plan_reuse
 from translator.cli._common import (
     _FROM,
     _NO_FRONT_MATTER,
@@ -90,7 +90,7 @@ def translate(
             _engine_factory(settings, loaded, bar),
             options,
             progress=tick,
-            reuse=None if force else _keeper(targets, options),
+            reuse=None if force else _keeper(targets, options, current_writer(settings)),
         )
     if bar is not None:
         bar.close()
@@ -175,15 +175,18 @@ def _target(path: Path, out: Path | None, *, force: bool) -> Path | None:
     return target
 
 
-def _keeper(targets: dict[Path, Path | None], options: Options) -> Callable[[Article], Kept]:
-    """Keep what translator wrote before for unchanged segments, human corrections included."""
+def _keeper(
+    targets: dict[Path, Path | None], options: Options, writer: Writer | None
+) -> Callable[[Article], Kept]:
+    """Keep what translator wrote before for unchanged segments, human corrections included
+    (machine English only if this run's engine and model wrote it)."""
 
     def keep(article: Article) -> Kept:
         target = targets.get(article.path)
         previous = read_previous(target) if target is not None and target.is_file() else None
         if previous is None:
             return Kept()
-        plan = plan_reuse(article, previous, options.glossary, {}, keep_edits=False)
+        plan = plan_reuse(article, previous, options.glossary, {}, keep_edits=False, writer=writer)
         for note in plan.notes:
             click.echo(f"note: {article.path}: {note}", err=True)
         return Kept(plan.reuse, plan.changed)
