@@ -58,6 +58,9 @@ bench:
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/batch.py
 
+# Removes only English pages translator wrote and nobody edited since: a
+# person's translation or correction stays (translator clean lists it).
 clean:
+	@if [ -x $(BIN)/translator ]; then $(BIN)/translator clean $(CONTENT); \
+	else echo "make clean: $(BIN)/translator is missing, English pages left alone (run make install)"; fi
 	rm -rf build .mypy_cache .ruff_cache .pytest_cache
-	find $(CONTENT) -name '*.en.md' -delete

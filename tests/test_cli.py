@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import CountingEngine, run
+from tests.conftest import CONTENT, REPO, CountingEngine, run
 from translator import translate_paths
 from translator.pipeline import Options
 
@@ -217,3 +218,45 @@ def test_python_dash_m_and_help_are_fast_and_light() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "translate" in out.stdout
     assert "HEAVY []" in out.stdout
+
+
+def _site(tmp_path: Path) -> Path:
+    root = tmp_path / "content"
+    shutil.copytree(CONTENT, root, ignore=shutil.ignore_patterns("*.en.md"))
+    assert run(["batch", "--engine", "pseudo", root]).exit_code == 0
+    return root
+
+
+def test_clean_removes_only_what_translator_wrote_and_nobody_changed(tmp_path: Path) -> None:
+    root = _site(tmp_path)
+    human = root / "english" / "community-update" / "index.en.md"
+    human.write_text("---\ntitle: Update\n---\n\nWritten by a person.\n", encoding="utf-8")
+    edited = root / "over-t3d" / "index.en.md"
+    text = edited.read_text("utf-8")
+    edited.write_text(text.replace("Hét prógrámmá hééft", "The programme has"), "utf-8")
+    sources = {p: p.read_bytes() for p in root.rglob("*") if p.is_file() and ".en." not in p.name}
+
+    dry = run(["clean", "--dry-run", root])
+    assert dry.exit_code == 0, dry.output
+    assert "would remove 3 files that translator wrote; kept 1 file a person changed" in dry.output
+    assert f"kept {edited}: a person edited it (line" in dry.output
+    assert len(list(root.rglob("*.en.md"))) == 5  # nothing removed
+
+    done = run(["clean", root])
+    assert "removed 3 files that translator wrote; kept 1 file" in done.output
+    assert sorted(root.rglob("*.en.md")) == sorted([human, edited])
+    assert {p: p.read_bytes() for p in sources} == sources
+
+
+def test_make_clean_uses_translator_clean_and_english_pages_are_not_ignored() -> None:
+    makefile = (REPO / "Makefile").read_text("utf-8")
+    recipe = makefile.split("\nclean:", 1)[1].split("\n\n", 1)[0]
+    assert "translator clean $(CONTENT)" in recipe
+    assert "-delete" not in recipe and "rm -f" not in recipe
+    ignored = subprocess.run(
+        ["git", "check-ignore", "--no-index", "content/over-t3d/index.en.md"],
+        cwd=REPO,
+        capture_output=True,
+        check=False,
+    )
+    assert ignored.returncode == 1  # not ignored: English pages are committed

@@ -133,6 +133,11 @@ def _glossary(settings: Settings) -> Glossary | None:
         raise click.ClickException(str(exc)) from None
 
 
+def plural(count: int, noun: str) -> str:
+    """``1 file``, ``2 files``: counts in messages read as English."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 class LazyBar:
     """A progress bar opened at the first report, when the total is known."""
 
