@@ -7,10 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
 
 from tests.conftest import CONTENT, REPO, CountingEngine, run
 from translator import translate_paths
+from translator.cli import main
 from translator.pipeline import Options
 
 DUTCH = "---\ntitle: De gemeenten\n---\n\nDe gemeenten delen hun resultaten met elkaar.\n"
@@ -147,7 +149,7 @@ def test_bad_input_is_one_line_and_others_still_run(tmp_path: Path, name: str) -
     good.write_text(DUTCH, encoding="utf-8")
     result = run(["translate", "--engine", "pseudo", "--from", "nl", bad, good])
     assert result.exit_code == 1
-    errors = [line for line in result.output.splitlines() if line.startswith("error:")]
+    errors = [line for line in result.output.splitlines() if line.startswith("Error:")]
     assert len(errors) == 1
     assert message in errors[0] and f"{bad}{where}" in errors[0]
     assert "Traceback" not in result.output
@@ -260,3 +262,73 @@ def test_make_clean_uses_translator_clean_and_english_pages_are_not_ignored() ->
         check=False,
     )
     assert ignored.returncode == 1  # not ignored: English pages are committed
+
+
+def _commands(group: click.Group, prefix: str = "translator") -> list[tuple[str, click.Command]]:
+    found: list[tuple[str, click.Command]] = []
+    for name, command in group.commands.items():
+        found.append((f"{prefix} {name}", command))
+        if isinstance(command, click.Group):
+            found += _commands(command, f"{prefix} {name}")
+    return found
+
+
+@pytest.mark.parametrize(("path", "command"), _commands(main), ids=lambda v: str(v))
+def test_every_command_has_examples_of_itself(path: str, command: click.Command) -> None:
+    shown = run([*path.split()[1:], "--help"]).output
+    assert "Examples:" in shown
+    example_lines = [
+        line.strip() for line in shown.split("Examples:", 1)[1].splitlines() if line.strip()
+    ]
+    commands = example_lines[0::2]
+    assert len(commands) >= 1
+    assert all(line.startswith(path + " ") or line == path for line in commands), commands
+
+
+def test_force_help_says_it_drops_kept_english_and_edits() -> None:
+    shown = " ".join(run(["translate", "--help"]).output.split())
+    assert "Re-translate every segment, dropping kept English and human corrections" in shown
+
+
+def test_an_invalid_compute_type_is_a_usage_error(article: Path) -> None:
+    result = run(["translate", "--compute-type", "int3", article])
+    assert result.exit_code == 2
+    assert "'int3' is not one of" in result.output and "int8" in result.output
+
+
+def test_cuda_without_a_gpu_says_what_to_do(article: Path, installed: Path) -> None:
+    result = run(["translate", "--engine", "argos", "--device", "cuda", article])
+    assert result.exit_code == 1
+    assert "finds no CUDA GPU on this machine" in result.output
+    assert "--device cpu" in result.output
+    assert not article.with_name("index.en.md").exists()
+
+
+def test_errors_share_one_style(tmp_path: Path, article: Path) -> None:
+    per_file = run(["translate", "--engine", "pseudo", tmp_path / "nope.md"])
+    (tmp_path / "empty").mkdir()
+    whole_run = run(["batch", "--engine", "pseudo", tmp_path / "empty"])
+    usage = run(["translate", "--beam-size", "0", article])
+    for result in (per_file, whole_run, usage):
+        errors = [line for line in result.output.splitlines() if "rror:" in line]
+        assert errors and all(line.startswith("Error: ") for line in errors), result.output
+
+
+def test_batch_on_a_folder_without_markdown_says_so(tmp_path: Path) -> None:
+    (tmp_path / "site" / "static").mkdir(parents=True)
+    (tmp_path / "site" / "static" / "logo.png").write_bytes(b"\x89PNG")
+    result = run(["batch", "--engine", "pseudo", tmp_path / "site"])
+    assert result.exit_code == 1
+    assert "no Markdown files (.md, .markdown) under it" in result.output
+
+
+def test_counts_are_singular_for_one(article: Path) -> None:
+    result = run(["batch", "--engine", "pseudo", article.parent])
+    assert "1 file: 1 translated" in result.output
+
+
+def test_a_run_without_a_model_creates_no_memory(article: Path, isolated: Path) -> None:
+    result = run(["translate", "--engine", "argos", article])
+    assert result.exit_code == 1
+    assert "no Dutch→English model is installed" in result.output
+    assert not (isolated / "memory.sqlite").exists()

@@ -7,15 +7,14 @@ from pathlib import Path
 import click
 
 from translator import clean as clean_module
-from translator.cli._common import main, plural
+from translator.cli._common import examples, main, plural
 
 
 @main.command(
-    epilog="""\b
-Examples:
-  translator clean content --dry-run   list what would go
-  translator clean content             remove it
-"""
+    epilog=examples(
+        ("translator clean --dry-run content", "list what would be removed"),
+        ("translator clean content", "remove it"),
+    )
 )
 @click.argument("root", type=click.Path(path_type=Path, file_okay=False, exists=True))
 @click.option("--dry-run", is_flag=True, help="List what would be removed; remove nothing.")

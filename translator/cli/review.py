@@ -12,12 +12,18 @@ from translator.cli._common import (
     _GLOSSARY,
     _glossary,
     _settings,
+    examples,
     main,
 )
 from translator.pipeline import Options
 
 
-@main.command()
+@main.command(
+    epilog=examples(
+        ("translator review content", "writes review.html; open it in a browser"),
+        ("translator review --only-changed -o changes.html content", "only what changed"),
+    )
+)
 @click.argument("root", type=click.Path(path_type=Path, file_okay=False, exists=True))
 @click.option(
     "-o",

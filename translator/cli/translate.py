@@ -23,6 +23,7 @@ from translator.cli._common import (
     _run_settings,
     _settings,
     decode_bar,
+    examples,
     main,
     watch,
 )
@@ -34,7 +35,13 @@ from translator.previous import read_previous
 from translator.protect import protect
 
 
-@main.command()
+@main.command(
+    epilog=examples(
+        ("translator translate content/over-t3d/index.md", "writes index.en.md beside it"),
+        ("translator translate --from nl -o - about.md", "Dutch for sure; print the English"),
+        ("translator translate --engine pseudo content/*/*/index.md", "no model: accents only"),
+    )
+)
 @_PATHS
 @click.option(
     "-o",
@@ -49,7 +56,12 @@ from translator.protect import protect
     help="argos: offline neural translation (default); pseudo: deterministic, model-free.",
 )
 @_FROM
-@click.option("--force", is_flag=True, help="Overwrite English files translator did not write.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Re-translate every segment, dropping kept English and human corrections, and "
+    "overwrite English files translator did not write.",
+)
 @_NO_FRONT_MATTER
 @_run_options
 def translate(
@@ -101,12 +113,17 @@ def translate(
     if options.glossary is not None:
         _adherence(results)
     for error in failed:
-        click.secho(f"error: {error}", fg="red", err=True)
+        click.secho(f"Error: {error}", fg="red", err=True)
     if failed:
         sys.exit(1)
 
 
-@main.command()
+@main.command(
+    epilog=examples(
+        ("translator detect content/over-t3d/index.md", "nl 1.00, or the language found"),
+        ("translator detect content/*/*/index*.md", "every article of a site"),
+    )
+)
 @_PATHS
 @_NO_FRONT_MATTER
 def detect(paths: tuple[Path, ...], no_front_matter: bool) -> None:
@@ -116,7 +133,7 @@ def detect(paths: tuple[Path, ...], no_front_matter: bool) -> None:
         try:
             article = load(path, Options(front_matter=not no_front_matter))
         except TranslatorError as exc:
-            click.secho(f"error: {exc}", fg="red", err=True)
+            click.secho(f"Error: {exc}", fg="red", err=True)
             failed = True
             continue
         found = article.language
@@ -125,7 +142,12 @@ def detect(paths: tuple[Path, ...], no_front_matter: bool) -> None:
         sys.exit(1)
 
 
-@main.command()
+@main.command(
+    epilog=examples(
+        ("translator segments content/over-t3d/index.md", "what the engine will be given"),
+        ("translator segments --json index.md", "the same, as one JSON document"),
+    )
+)
 @click.argument("path", type=click.Path(path_type=Path))
 @_FROM
 @_NO_FRONT_MATTER
@@ -188,7 +210,7 @@ def _keeper(
             return Kept()
         plan = plan_reuse(article, previous, options.glossary, {}, keep_edits=False, writer=writer)
         for note in plan.notes:
-            click.echo(f"note: {article.path}: {note}", err=True)
+            click.echo(f"Note: {article.path}: {note}", err=True)
         return Kept(plan.reuse, plan.changed)
 
     return keep
@@ -218,7 +240,7 @@ def _adherence(results: Sequence[Result]) -> None:
     for result in results:
         for miss in result.misses:
             click.secho(
-                f"warning: {miss.path}:{miss.line}: glossary term {miss.term!r} "
+                f"Warning: {miss.path}:{miss.line}: glossary term {miss.term!r} "
                 f"should be {miss.target!r} but is missing",
                 fg="yellow",
                 err=True,
