@@ -159,7 +159,7 @@ def _run_settings(
         raise click.ClickException(
             "device cuda: CTranslate2 finds no CUDA GPU on this machine (no NVIDIA GPU or "
             "driver, or a ctranslate2 build without CUDA); decode on the CPU with "
-            "--device cpu, the default, or remove device = \"cuda\" from the settings"
+            '--device cpu, the default, or remove device = "cuda" from the settings'
         )
     return settings
 
