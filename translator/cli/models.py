@@ -62,7 +62,8 @@ def models_list(models_dir: Path | None) -> None:
     "--file",
     "archive",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="Install this .argosmodel file instead of downloading (for machines without internet).",
+    help="Install this .argosmodel file instead of downloading (for machines without "
+    "internet): translate-nl_en-<version>.argosmodel from the Argos package index.",
 )
 @_MODELS_DIR
 def models_install(archive: Path | None, models_dir: Path | None) -> None:
@@ -70,7 +71,12 @@ def models_install(archive: Path | None, models_dir: Path | None) -> None:
     settings = _settings(models_dir=models_dir)
     try:
         if archive is not None:
-            model = models.install_file(settings.models_dir, archive)
+            checked = models.check_archive(archive)
+            click.echo(
+                f"checked {archive}: {checked.folder} version {checked.version}, "
+                f"{checked.languages}; sha256 {checked.sha256}"
+            )
+            model = models.install_file(settings.models_dir, archive, checked)
         else:
             with _download_bar() as progress:
                 model = models.install_from_index(settings.models_dir, progress)
