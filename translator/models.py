@@ -199,12 +199,12 @@ def check_archive(archive: Path) -> Archive:
             "not Dutch→English (nl→en)",
             path=archive,
         )
-    names = f"{metadata.get('from_name', 'Dutch')} → {metadata.get('to_name', 'English')}"
+    languages = f"{metadata.get('from_name', 'Dutch')} → {metadata.get('to_name', 'English')}"
     return Archive(
         archive,
         folder,
         str(metadata.get("package_version", "unknown")),
-        f"{names} ({SOURCE} → {TARGET})",
+        f"{languages} ({SOURCE} → {TARGET})",
         _sha256(archive),
     )
 
