@@ -58,6 +58,7 @@ demo:
 bench:
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/batch.py
+	$(BIN)/python bench/detect.py
 
 # Removes only English pages translator wrote and nobody edited since: a
 # person's translation or correction stays (translator clean lists it).

@@ -75,6 +75,9 @@ class Settings:
     """Top-level front-matter keys to translate (nested ``caption`` always is)."""
     glossary: Path | None = field(default_factory=default_glossary)
     """The glossary CSV; default ``glossary/terms.csv`` here or in a parent folder."""
+    source_language: str = ""
+    """The site's language, followed by pages too short to tell; empty: Hugo's
+    ``defaultContentLanguage``, if the site's configuration sets it."""
 
     def merged(self, values: Mapping[str, Any], *, source: str) -> Settings:
         """Return settings updated from a mapping, checking every name and type."""

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from translator import __version__, glossary, output
+from translator import __version__, detect, glossary, output
 from translator.config import Settings, load_settings
 from translator.errors import TranslatorError
 from translator.glossary import Glossary
@@ -176,6 +176,16 @@ def _cuda_available() -> bool:
 def _settings(**overrides: Any) -> Settings:
     try:
         return load_settings(**overrides)
+    except TranslatorError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def site_language(settings: Settings, where: Path) -> str | None:
+    """The site's declared language: the source-language setting, else Hugo's."""
+    if settings.source_language:
+        return settings.source_language
+    try:
+        return detect.site_language(where)
     except TranslatorError as exc:
         raise click.ClickException(str(exc)) from None
 

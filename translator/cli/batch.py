@@ -22,6 +22,7 @@ from translator.cli._common import (
     examples,
     main,
     plural,
+    site_language,
 )
 from translator.engines import ENGINES
 from translator.errors import TranslatorError
@@ -109,6 +110,7 @@ def batch(
         source_language=source_language,
         front_matter_keys=settings.front_matter_keys,
         glossary=_glossary(settings),
+        site_language=site_language(settings, root),
     )
     chosen: batch_module.Layout = "tree" if layout == "tree" else "bundle"
     try:

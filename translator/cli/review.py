@@ -14,6 +14,7 @@ from translator.cli._common import (
     _settings,
     examples,
     main,
+    site_language,
 )
 from translator.pipeline import Options
 
@@ -56,6 +57,7 @@ def review(
         source_language=source_language,
         front_matter_keys=settings.front_matter_keys,
         glossary=_glossary(settings),
+        site_language=site_language(settings, root),
     )
     page = review_page.render_page(root, out, options, only_changed=only_changed)
     output.write_atomic(out, page)

@@ -25,6 +25,7 @@ from translator.cli._common import (
     decode_bar,
     examples,
     main,
+    site_language,
     watch,
 )
 from translator.config import Settings
@@ -93,6 +94,7 @@ def translate(
         front_matter=not no_front_matter,
         front_matter_keys=settings.front_matter_keys,
         glossary=_glossary(settings),
+        site_language=site_language(settings, paths[0]),
     )
     loaded: list[Engine] = []
     bar = decode_bar()
@@ -129,15 +131,17 @@ def translate(
 def detect(paths: tuple[Path, ...], no_front_matter: bool) -> None:
     """Print the language of each file's prose and langdetect's confidence."""
     failed = False
+    site = site_language(_settings(), paths[0])
     for path in paths:
         try:
-            article = load(path, Options(front_matter=not no_front_matter))
+            article = load(path, Options(front_matter=not no_front_matter, site_language=site))
         except TranslatorError as exc:
             click.secho(f"Error: {exc}", fg="red", err=True)
             failed = True
             continue
         found = article.language
-        click.echo(f"{path}\t{found.language}\t{found.probability:.2f}")
+        why = "\t(the site's language: the prose alone does not tell)" if found.site else ""
+        click.echo(f"{path}\t{found.language}\t{found.probability:.2f}{why}")
     if failed:
         sys.exit(1)
 
