@@ -320,8 +320,12 @@ def lock_path(root: Path) -> Path:
     Kept out of the tree so that ``git add content`` never commits it, and keyed
     by the resolved path so that two spellings of one tree share one lock.
     """
-    key = hashlib.sha256(str(root.resolve()).encode("utf-8")).hexdigest()[:16]
-    return cache_home() / "translator" / "locks" / f"{key}.lock"
+    return cache_home() / "translator" / "locks" / f"{tree_key(root)}.lock"
+
+
+def tree_key(root: Path) -> str:
+    """A short name for a content tree, the same however its path is spelled."""
+    return hashlib.sha256(str(root.resolve()).encode("utf-8")).hexdigest()[:16]
 
 
 @contextlib.contextmanager

@@ -31,7 +31,7 @@ from pathlib import Path
 from markdown_it import MarkdownIt
 
 from translator import __version__, output
-from translator.batch import Item, find_articles, freshness, load_dutch, target_for
+from translator.batch import Item, find_articles, freshness, load_dutch, target_for, tree_key
 from translator.config import cache_home
 from translator.errors import TranslatorError
 from translator.glossary import Glossary
@@ -499,8 +499,7 @@ def render_page(
 def marks_path(root: Path) -> Path:
     """Where a content tree's review marks are kept by default: the user cache, keyed by
     the tree's real path (outside the tree, so that they are never published)."""
-    key = hashlib.sha256(str(root.resolve()).encode("utf-8")).hexdigest()[:16]
-    return cache_home() / "translator" / "reviewed" / f"{key}.json"
+    return cache_home() / "translator" / "reviewed" / f"{tree_key(root)}.json"
 
 
 def current_marks(root: Path) -> frozenset[str]:
