@@ -330,6 +330,12 @@ def test_new_means_new_since_the_last_review(site: Path, isolated: Path) -> None
     assert new[0].startswith("Elke gemeente") or new[1].startswith("Elke gemeente")
     _, only = review(site, "--only-changed")
     assert len(segment_rows(only)) == 2
+    paths = {s.all("span", class_="path")[0].words() for s in only.all("section")}
+    assert paths == {
+        "english/community-update/index.md",  # skipped: still worth a look
+        "nieuws/samenwerking-3d-gemeenten/index.md",
+        "over-t3d/index.md",
+    }
 
 
 def test_marks_can_live_in_a_named_file(site: Path, tmp_path: Path) -> None:

@@ -114,7 +114,10 @@ def build(
 
 
 def _changed(review: ArticleReview) -> bool:
-    return review.item.status != "up-to-date" or any("changed" in r.flags for r in review.rows)
+    """Whether an article needs a look: it is stale, failed or skipped, or has new segments
+    (a translated article whose segments are all reviewed does not)."""
+    settled = ("up-to-date", "translated")
+    return review.item.status not in settled or any("changed" in r.flags for r in review.rows)
 
 
 def _reviews(
