@@ -33,7 +33,7 @@ def _data_home() -> Path:
     return Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
 
 
-def _cache_home() -> Path:
+def cache_home() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
 
 
@@ -49,7 +49,7 @@ def default_memory_path() -> Path:
     """``TRANSLATOR_MEMORY``, else ``memory.sqlite`` in the user's cache folder."""
     if os.environ.get("TRANSLATOR_MEMORY"):
         return Path(os.environ["TRANSLATOR_MEMORY"])
-    return _cache_home() / "translator" / "memory.sqlite"
+    return cache_home() / "translator" / "memory.sqlite"
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +95,10 @@ class Settings:
             (name, parameter)
             for name, _, parameter in (p.partition(":") for p in self.shortcode_parameters)
         )
+
+    source_language: str = ""
+    """The site's language, followed by pages too short to tell; empty: Hugo's
+    ``defaultContentLanguage``, if the site's configuration sets it."""
 
     def merged(self, values: Mapping[str, Any], *, source: str) -> Settings:
         """Return settings updated from a mapping, checking every name and type."""
