@@ -41,6 +41,9 @@ class Site:
     """The configuration files read, in the order Hugo merges them."""
     default_language: str = "en"
     """``defaultContentLanguage``; Hugo's own default is English."""
+    declared_language: str | None = None
+    """``defaultContentLanguage`` as the site sets it, its primary subtag (``nl-NL`` → ``nl``);
+    None when the site sets none (Hugo's default is not a declaration)."""
     languages: tuple[str, ...] = ()
     """The configured language keys; empty when the site configures none."""
     content_dirs: Mapping[str, Path] = field(default_factory=dict)
@@ -122,6 +125,11 @@ def read_site(root: Path, files: tuple[Path, ...]) -> Site:
         for code, settings in languages.items()
         if isinstance(settings, Mapping) and "contentDir" in settings
     }
+    declared = keys.get("defaultcontentlanguage")
+    if not isinstance(declared, str) or not declared.strip():
+        declared = None
+    else:
+        declared = declared.strip().lower().replace("_", "-").split("-")[0]
     default = str(keys.get("defaultcontentlanguage", "en")).lower()
     if "contentdir" in keys:
         content_dirs.setdefault(default, root / str(keys["contentdir"]))
@@ -131,6 +139,7 @@ def read_site(root: Path, files: tuple[Path, ...]) -> Site:
         root=root,
         config=files,
         default_language=default,
+        declared_language=declared,
         languages=tuple(str(code).lower() for code in languages),
         content_dirs=content_dirs,
         goldmark=goldmark if isinstance(goldmark, Mapping) else {},
@@ -141,7 +150,7 @@ def _load(path: Path) -> dict[str, Any]:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot be read: {exc}", path=path) from None
+        raise _unreadable(path, str(exc)) from None
     try:
         if path.suffix == ".toml":
             data: Any = tomllib.loads(text)
@@ -150,16 +159,24 @@ def _load(path: Path) -> dict[str, Any]:
         else:
             data = YAML(typ="safe", pure=True).load(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"is not valid TOML ({exc}); fix it as Hugo would", path=path) from None
+        raise _unreadable(path, f"invalid TOML: {exc}") from None
     except json.JSONDecodeError as exc:
-        raise ConfigError(f"is not valid JSON ({exc.msg})", path=path, line=exc.lineno) from None
+        raise _unreadable(path, f"invalid JSON: {exc.msg}", exc.lineno) from None
     except YAMLError as exc:
-        raise ConfigError(f"is not valid YAML ({exc})", path=path) from None
+        raise _unreadable(path, f"invalid YAML: {exc}") from None
     if data is None:
         return {}
     if not isinstance(data, dict):
         raise ConfigError("is not a table of settings", path=path)
     return data
+
+
+def _unreadable(path: Path, problem: str, line: int | None = None) -> ConfigError:
+    return ConfigError(
+        f"cannot read the Hugo configuration ({problem}); fix it, Hugo cannot build either",
+        path=path,
+        line=line,
+    )
 
 
 def site_warnings(root: Path) -> list[str]:
