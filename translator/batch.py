@@ -33,6 +33,7 @@ from translator.pipeline import (
     Options,
     Result,
     article_terms,
+    glossary_fingerprint,
     load,
     not_dutch,
     segment_keys,
@@ -183,8 +184,9 @@ def in_shard(path: Path, root: Path, shard: tuple[int, int] | None) -> bool:
 def freshness(source: Path, target: Path, options: Options, *, force: bool) -> str | None:
     """None when the English is current; otherwise why it is not.
 
-    Reads hashes only (and, with a glossary, the article's terms): a run with
-    nothing to do loads no model and detects no language.
+    Reads hashes only (and, when the glossary changed since the English was
+    written, the article's terms): a run with nothing to do loads no model and
+    detects no language.
     """
     if not target.exists():
         return "missing"
@@ -203,6 +205,8 @@ def freshness(source: Path, target: Path, options: Options, *, force: bool) -> s
     if record.get("source_sha256") != hashlib.sha256(source.read_bytes()).hexdigest():
         return "source changed"
     if options.glossary is not None:
+        if record.get("glossary_all_sha256") == glossary_fingerprint(options.glossary):
+            return None  # the glossary is as it was, so are the terms this article uses
         plain = replace(options, source_language="nl")  # hashes need no language detection
         article = load(source, plain)
         if record.get("glossary_sha256") != uses_hash(article_terms(article, options.glossary)):

@@ -21,6 +21,7 @@ in at most one more batch; a file that still fails is reported and not written.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -417,12 +418,14 @@ def _misses(plan: _Plan) -> list[TermMiss]:
 
 
 def provenance(
-    article: Article, engine: Engine, glossary: str | None = None
+    article: Article, engine: Engine, glossary: str | None = None, whole: str | None = None
 ) -> dict[str, str | bool]:
     """What made an English file: recorded under ``machine_translation`` in its front matter.
 
     ``glossary`` is the hash of the glossary terms this article uses, so that a
-    glossary change marks exactly the articles it affects.
+    glossary change marks exactly the articles it affects. ``whole`` is the
+    ``glossary_fingerprint`` of the glossary as a whole: while it is unchanged,
+    a no-op run knows the article's terms are too without segmenting it.
     """
     record: dict[str, str | bool] = {
         "machine_translated": True,
@@ -433,18 +436,33 @@ def provenance(
     }
     if glossary is not None:
         record["glossary_sha256"] = glossary
+    if whole is not None:
+        record["glossary_all_sha256"] = whole
     record["tool"] = f"translator {__version__}"
     return record
+
+
+@functools.lru_cache(maxsize=4)
+def glossary_fingerprint(glossary: Glossary) -> str:
+    """Hash of every term of a glossary with all its fields, and of this version of the tool.
+
+    Stricter than ``uses_hash``: any change to the glossary changes it, so an
+    equal fingerprint (with an unchanged source) proves the article's terms
+    unchanged, and a different one only sends the article to the exact check.
+    """
+    return hashlib.sha256(repr((__version__, glossary.terms)).encode("utf-8")).hexdigest()
 
 
 def _assemble(plan: _Plan, engine: Engine) -> str:
     article = plan.article
     fm = article.front_matter
     values = {i: plan.rebuilt[i] for i in range(len(fm.segments)) if i in plan.rebuilt}
+    glossary = plan.glossary
     record = provenance(
         article,
         engine,
-        uses_hash(article_terms(article, plan.glossary)) if plan.glossary is not None else None,
+        uses_hash(article_terms(article, glossary)) if glossary is not None else None,
+        glossary_fingerprint(glossary) if glossary is not None else None,
     )
     keys = segment_keys(article, plan.glossary, plan.protected)
     # What this run translated afresh, so that a reviewer sees what is new.

@@ -1,0 +1,146 @@
+"""Fast paths give the same answers as the slow paths they replace."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from ruamel.yaml import YAML
+
+from tests.conftest import CONTENT, GLOSSARY, run
+from translator import front_matter, pipeline, previous
+
+
+def ruamel_load(block: str) -> object:
+    return YAML(typ="safe").load(block)
+
+
+def record_block(values: dict[str, str | bool], newline: str = "\n") -> str:
+    """A record as translator writes it (see front_matter._rewrite_yaml)."""
+    lines = "".join(f"  {k}: {front_matter._yaml_scalar(v)}{newline}" for k, v in values.items())
+    return f"{front_matter.PROVENANCE_KEY}:{newline}{lines}"
+
+
+KEYS = st.from_regex(r"[a-z_][a-z0-9_]{0,12}", fullmatch=True)
+VALUES = st.one_of(st.booleans(), st.text(max_size=40))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(KEYS, VALUES, max_size=6), st.sampled_from(["\n", "\r\n"]))
+def test_records_read_as_ruamel_reads_them(values: dict[str, str | bool], newline: str) -> None:
+    block = record_block(values, newline)
+    try:
+        expected = ruamel_load(block)
+    except Exception as exc:  # whatever ruamel raises, the fast path raises too
+        with pytest.raises(type(exc)):
+            previous.load_yaml_record(block)
+        return
+    assert previous.load_yaml_record(block) == expected
+
+
+# Plain scalars that YAML 1.1 (PyYAML) and 1.2 (ruamel) read differently, and other
+# things a person may type into a record: all must come out as ruamel reads them.
+HAND_EDITED = [
+    "machine_translation:\n  machine_translated: yes\n",
+    "machine_translation:\n  machine_translated: on\n",
+    "machine_translation:\n  source_sha256: 0o17\n",
+    "machine_translation:\n  source_sha256: 017\n",
+    "machine_translation:\n  source_sha256: 1:20\n",
+    "machine_translation:\n  source_sha256: 1_000\n",
+    "machine_translation:\n  source: 2024-01-01\n",
+    "machine_translation:\n  source: ~\n",
+    "machine_translation:\n  source:\n",
+    "machine_translation:\n  source: index.md\n",
+    'machine_translation:\n  yes: "x"\n',
+    'machine_translation:\n  source: !!binary "aGVsbG8="\n',
+    'machine_translation:\n  source: "a\u2028b"\n',
+    'machine_translation:\n  source: "a\\/b \\N \\_ \\L"\n',
+    "machine_translation:\n  source: 'it''s'\n",
+    "machine_translation:\n  segments: [a, b]\n",
+    'machine_translation:\n  source: &a "x"\n  engine: *a\n',
+]
+
+
+@pytest.mark.parametrize("block", HAND_EDITED)
+def test_hand_edited_records_read_as_ruamel_reads_them(block: str) -> None:
+    assert previous.load_yaml_record(block) == ruamel_load(block)
+
+
+def test_translators_own_records_take_the_c_loader(tmp_path: Path) -> None:
+    site = tmp_path / "content"
+    shutil.copytree(CONTENT, site, ignore=shutil.ignore_patterns("*.en.md"))
+    assert run(["batch", "--engine", "pseudo", "--glossary", GLOSSARY, site]).exit_code == 0
+    blocks = [
+        found.group(0)
+        for path in sorted(site.rglob("*.en.md"))
+        if (found := previous._YAML_RECORD.search(path.read_text("utf-8")))
+    ]
+    assert len(blocks) == 3  # the fourth article has TOML front matter
+    for block in blocks:
+        fast = previous._c_load(block)
+        assert fast is not previous._UNSURE
+        assert fast == ruamel_load(block)
+
+
+def copy_site(tmp_path: Path) -> tuple[Path, Path]:
+    site = tmp_path / "content"
+    shutil.copytree(CONTENT, site, ignore=shutil.ignore_patterns("*.en.md"))
+    terms = tmp_path / "terms.csv"
+    shutil.copy(GLOSSARY, terms)
+    assert run(["batch", "--engine", "pseudo", "--glossary", terms, site]).exit_code == 0
+    return site, terms
+
+
+def count_loads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """Record every article that batch loads (reads, parses and segments)."""
+    loaded: list[Path] = []
+
+    def load(path: Path, *args: Any, **kwargs: Any) -> pipeline.Article:
+        loaded.append(path)
+        return pipeline.load(path, *args, **kwargs)
+
+    monkeypatch.setattr("translator.batch.load", load)
+    return loaded
+
+
+def check(site: Path, terms: Path) -> int:
+    return run(["batch", "--engine", "pseudo", "--check", "--glossary", terms, site]).exit_code
+
+
+def test_an_unchanged_glossary_lets_a_no_op_skip_segmenting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site, terms = copy_site(tmp_path)
+    loaded = count_loads(monkeypatch)
+    assert check(site, terms) == 0
+    # Only the English article, which has no translation to compare with, is read.
+    assert [p.parent.name for p in loaded] == ["community-update"]
+
+
+def test_a_changed_glossary_still_checks_each_article_exactly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site, terms = copy_site(tmp_path)
+    # A new term no article uses: every article is segmented again, and none is stale.
+    with terms.open("a", encoding="utf-8") as handle:
+        handle.write("zeppelin,zeppelins,,airship,airships,noun,no,lower,approved,\n")
+    loaded = count_loads(monkeypatch)
+    assert check(site, terms) == 0
+    assert len(loaded) == 5
+
+
+def test_records_without_the_whole_glossary_hash_are_checked_exactly(tmp_path: Path) -> None:
+    site, terms = copy_site(tmp_path)
+    for path in site.rglob("*.en.md"):
+        text = path.read_text("utf-8")
+        kept = [line for line in text.splitlines(True) if "glossary_all_sha256" not in line]
+        path.write_text("".join(kept), "utf-8")
+    assert check(site, terms) == 0
+    terms.write_text(
+        terms.read_text("utf-8").replace("core team,core teams", "key team,key teams"), "utf-8"
+    )
+    assert check(site, terms) == 1
