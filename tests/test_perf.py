@@ -144,3 +144,66 @@ def test_records_without_the_whole_glossary_hash_are_checked_exactly(tmp_path: P
         terms.read_text("utf-8").replace("core team,core teams", "key team,key teams"), "utf-8"
     )
     assert check(site, terms) == 1
+
+
+def grow(site: Path) -> None:
+    """Add articles that share sentences with content/, so chunks share work."""
+    source = (site / "over-t3d" / "index.md").read_text("utf-8")
+    for n in range(5):
+        extra = site / "extra" / f"kopie-{n}" / "index.md"
+        extra.parent.mkdir(parents=True)
+        extra.write_text(source.replace("T3D", f"T3D-{n}"), "utf-8")
+
+
+def outputs(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*.en.md"))}
+
+
+def chunked_and_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *args: str | Path
+) -> tuple[list[Any], list[Any]]:
+    """Run the same batch runs on two copies of a site: one article per chunk, and one chunk."""
+    reports: dict[int, list[Any]] = {}
+    for chunk in (1, 1000):
+        monkeypatch.setattr("translator.batch.CHUNK", chunk)
+        site = tmp_path / f"chunk-{chunk}" / "content"
+        shutil.copytree(CONTENT, site, ignore=shutil.ignore_patterns("*.en.md"))
+        grow(site)
+        memory = tmp_path / f"chunk-{chunk}" / "memory.sqlite"
+        first = run(["batch", "--json", "--memory", memory, *args, site])
+        # A person corrects one segment; its Dutch appears in a new article, and the
+        # article itself changes: the correction must reach the other chunk.
+        english = site / "over-t3d" / "index.en.md"
+        text = english.read_text("utf-8")
+        line = next(x for x in text.splitlines() if "doelen" in x or "dóélén" in x)
+        english.write_text(text.replace(line, "The programme has three goals:"), "utf-8")
+        (site / "a-new" / "index.md").parent.mkdir()
+        (site / "a-new" / "index.md").write_text(
+            "---\ntitle: Nieuw\n---\n\nHet programma heeft drie doelen:\n", "utf-8"
+        )
+        source = site / "over-t3d" / "index.md"
+        source.write_text(source.read_text("utf-8") + "\nEen nieuwe zin.\n", "utf-8")
+        second = run(["batch", "--json", "--memory", memory, *args, site])
+        reports[chunk] = [
+            first.stdout.replace(str(site), "SITE"),
+            second.stdout.replace(str(site), "SITE"),
+            outputs(site),
+        ]
+    return reports[1], reports[1000]
+
+
+def test_chunked_runs_write_what_one_batch_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    chunked, whole = chunked_and_whole(tmp_path, monkeypatch, "--engine", "pseudo")
+    assert chunked == whole
+    assert len(whole[2]) == 10
+    assert whole[2]["a-new/index.en.md"].endswith(b"The programme has three goals:\n")
+
+
+def test_chunked_argos_runs_write_what_one_batch_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, installed: Path
+) -> None:
+    chunked, whole = chunked_and_whole(tmp_path, monkeypatch, "--engine", "argos")
+    assert chunked == whole
+    assert b"The municipalities" in b"".join(whole[2].values())
