@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,8 @@ from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
 from tests.conftest import CONTENT, GLOSSARY, run
-from translator import front_matter, pipeline, previous
+from translator import front_matter, pipeline, previous, protect, verify
+from translator.engines.pseudo import PseudoEngine
 
 
 def ruamel_load(block: str) -> object:
@@ -207,3 +209,46 @@ def test_chunked_argos_runs_write_what_one_batch_writes(
     chunked, whole = chunked_and_whole(tmp_path, monkeypatch, "--engine", "argos")
     assert chunked == whole
     assert b"The municipalities" in b"".join(whole[2].values())
+
+
+class DroppingEngine:
+    """Loses every placeholder, so each segment with markup falls back to runs."""
+
+    name = "dropping"
+    model = "none"
+
+    def translate(self, texts: Sequence[str]) -> list[str]:
+        return [protect.PLACEHOLDER.sub("", t).upper() for t in texts]
+
+
+def count_verifications(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    calls: list[int] = []
+    real = verify.compare
+
+    def compare(source: str, output: str) -> verify.Mismatch | None:
+        calls.append(1)
+        return real(source, output)
+
+    monkeypatch.setattr("translator.verify.compare", compare)
+    return calls
+
+
+def test_an_article_is_verified_once_when_nothing_falls_back(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls = count_verifications(monkeypatch)
+    text = (CONTENT / "over-t3d" / "index.md").read_text("utf-8")
+    pipeline.translate_text(text, PseudoEngine(), pipeline.Options(source_language="nl"))
+    assert len(calls) == 1
+
+
+def test_an_article_is_verified_again_after_its_fallbacks(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls = count_verifications(monkeypatch)
+    text = (CONTENT / "over-t3d" / "index.md").read_text("utf-8")
+    english = pipeline.translate_text(
+        text, DroppingEngine(), pipeline.Options(source_language="nl")
+    )
+    assert len(calls) == 2
+    assert "**T3D**" in english

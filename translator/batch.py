@@ -248,7 +248,8 @@ def plan_reuse(
         plan.changed = tuple(str(previous.record.get("changed", "")).split())
     old = list(previous.entries) if previous is not None else []
     by_key = {e.key: e for e in old}
-    for i in article.todo:
+    todo = article.todo
+    for i in todo:
         if keys[i] in by_key:
             entry = by_key[keys[i]]
             plan.reuse[i] = entry.english
@@ -259,7 +260,7 @@ def plan_reuse(
             plan.notes.append(
                 f"correction from another article used (line {article.segments[i].line})"
             )
-    order = [i for i in keys if i in article.todo]
+    order = [i for i in keys if i in todo]
     matcher = difflib.SequenceMatcher(
         a=[e.key for e in old], b=[keys[i] for i in order], autojunk=False
     )

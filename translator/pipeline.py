@@ -235,20 +235,16 @@ class _Plan:
         self.article = article
         self.glossary = glossary
         self.kept = kept
-        self.protected = {i: protect.protect(article.segments[i], glossary) for i in article.todo}
+        todo = article.todo
+        self.protected = {i: protect.protect(article.segments[i], glossary) for i in todo}
         # Segments whose English is taken as it is: unchanged since the last run.
-        self.rebuilt: dict[int, str] = {
-            i: kept.english[i] for i in article.todo if i in kept.english
-        }
-        self.reused = set(self.rebuilt)
+        self.rebuilt: dict[int, str] = {i: kept.english[i] for i in todo if i in kept.english}
+        self.reused = frozenset(self.rebuilt)
+        self.fresh = [i for i in todo if i not in self.reused]
+        """The segments that go to the engine: those not reused."""
         self.fallback: set[int] = set()
         self.error: TranslatorError | None = None
         self.body = article.raw[article.front_matter.end :]
-
-    @property
-    def fresh(self) -> list[int]:
-        """The segments that go to the engine: those not reused."""
-        return [i for i in self.article.todo if i not in self.reused]
 
     def apply(self, i: int, translated: str) -> bool:
         """Rebuild segment ``i`` from engine output; False when the output is unusable."""
@@ -358,6 +354,8 @@ def _translate_unique(engine: Engine, texts: Sequence[str]) -> dict[str, str]:
 
 
 def _apply_fallbacks(plan: _Plan, runs: dict[str, str]) -> None:
+    if not plan.fallback:
+        return  # ``isolate`` has verified the article, and nothing changed since
     for i in sorted(plan.fallback):
         seg = plan.article.segments[i]
         translations = [runs[r] for r in protect.runs(plan.protected[i])]
