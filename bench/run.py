@@ -107,7 +107,8 @@ def corpus(folder: Path, count: int = ARTICLES) -> list[Path]:
 
 def _segments(folder: Path) -> tuple[list[Path], list[str]]:
     from translator.pipeline import Options, load  # noqa: PLC0415
-    from translator.protect import PLACEHOLDER, protect  # noqa: PLC0415
+    from translator.protect import protect  # noqa: PLC0415
+    from translator.segment import PLACEHOLDER  # noqa: PLC0415
 
     paths = sorted(folder.glob("a*/index.md"))
     options = Options(source_language="nl")

@@ -13,8 +13,9 @@ from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
 from tests.conftest import CONTENT, GLOSSARY, run
-from translator import front_matter, pipeline, previous, protect, verify
+from translator import front_matter, pipeline, previous, verify
 from translator.engines.pseudo import PseudoEngine
+from translator.segment import PLACEHOLDER
 
 
 def ruamel_load(block: str) -> object:
@@ -218,7 +219,7 @@ class DroppingEngine:
     model = "none"
 
     def translate(self, texts: Sequence[str]) -> list[str]:
-        return [protect.PLACEHOLDER.sub("", t).upper() for t in texts]
+        return [PLACEHOLDER.sub("", t).upper() for t in texts]
 
 
 def count_verifications(monkeypatch: pytest.MonkeyPatch) -> list[int]:

@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 from tests.conftest import CONTENT, SHARED
 from translator import sentences
 from translator.pipeline import Options, load
-from translator.protect import PLACEHOLDER, protect
+from translator.protect import protect
+from translator.segment import PLACEHOLDER
 
 
 def pysbd_char_spans(text: str) -> list[tuple[int, int]]:

@@ -2,7 +2,7 @@
 
 Stages, in order (each its own module):
 
-1. read          bytes → text: UTF-8 only, BOM kept aside         (here: ``read``)
+1. read          bytes → text: UTF-8 only, BOM kept aside         ``files.read``
 2. front matter  locate, parse, pick translatable values          ``front_matter``
 3. detect        the language of the prose; skip non-Dutch        ``detect``
 4. segment       Markdown body → segments of atoms                ``segment``
@@ -32,6 +32,7 @@ from translator import __version__, detect, front_matter, protect, reassemble, s
 from translator.detect import Detection
 from translator.engines import Engine
 from translator.errors import EngineError, InputError, StructureError, TranslatorError
+from translator.files import read, text_hash
 from translator.front_matter import DEFAULT_KEYS, FrontMatter
 from translator.glossary import Glossary, TermMatch, uses_hash
 from translator.segment import Segment
@@ -156,34 +157,6 @@ class TermMiss:
 
 
 # --- stages 1-5 ----------------------------------------------------------------------------------
-
-
-def read(path: Path) -> tuple[str, bool]:
-    """Read a file as UTF-8 text; return the text without BOM and whether it had one."""
-    if path.is_dir():
-        raise InputError("is a directory; give the Markdown files inside it", path=path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError("no such file", path=path) from None
-    except OSError as exc:
-        raise InputError(f"cannot be read: {exc.strerror}", path=path) from None
-    if b"\0" in data[:8192]:
-        raise InputError("is a binary file, not Markdown", path=path)
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise InputError(
-            f"is not UTF-8 (byte 0x{data[exc.start]:02x}); save it as UTF-8 and try again",
-            path=path,
-            line=line,
-        ) from None
-    bom = text.startswith("\ufeff")
-    text = text.removeprefix("\ufeff")
-    if not text.strip():
-        raise InputError("is empty; there is nothing to translate", path=path)
-    return text, bom
 
 
 def load(path: Path, options: Options = Options(), *, text: str | None = None) -> Article:
@@ -337,7 +310,7 @@ def translate_articles(
 
 def _prose(text: str) -> bool:
     """Whether text has anything but placeholders and whitespace."""
-    return bool(protect.PLACEHOLDER.sub("", text).strip())
+    return bool(segment.PLACEHOLDER.sub("", text).strip())
 
 
 def _translate_unique(engine: Engine, texts: Sequence[str]) -> dict[str, str]:
@@ -498,11 +471,6 @@ def segment_keys(
             protected = (known or {}).get(i) or protect.protect(seg, glossary)
             keys[i] = text_hash(protected.text + "\0" + "\0".join(protected.sources))
     return keys
-
-
-def text_hash(text: str) -> str:
-    """A short, stable hash of a text, for the per-segment record in the provenance."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
 
 
 def article_terms(article: Article, glossary: Glossary | None) -> list[TermMatch]:

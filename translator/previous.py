@@ -16,7 +16,7 @@ from typing import Any
 
 from translator import front_matter, segment
 from translator.errors import TranslatorError
-from translator.pipeline import read, text_hash
+from translator.files import read, text_hash
 from translator.segment import Segment
 
 if sys.version_info >= (3, 11):

@@ -15,15 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from translator.glossary import Glossary, TermMatch
-from translator.segment import Atom, AtomKind, Segment, join_protected
-
-PLACEHOLDER = re.compile(r"⟦(\d+)(?:=[^⟧]*)?⟧")
-"""A placeholder: ``⟦3⟧`` for markup, ``⟦4=municipalities⟧`` for a glossary term.
-
-A term placeholder carries its English target so that an engine can use it as
-a hint (the Argos engine writes it into the sentence it decodes); whatever an
-engine does to the hint, the placeholder is restored by its number.
-"""
+from translator.segment import PLACEHOLDER, Atom, AtomKind, Segment, join_protected
 
 _ANY_PLACEHOLDER = re.compile(r"⟦\d+(?:=[^⟧]*)?⟧")  # without groups, for re.split
 _SENTENCE_END = re.compile(r"(?:^|[.!?\u2026][\"')\]\u201d\u2019]*)\s*$")

@@ -375,3 +375,14 @@ def join_protected(atoms: Sequence[Atom]) -> list[Atom]:
         else:
             out.append(atom)
     return out
+
+
+PLACEHOLDER = re.compile(r"⟦(\d+)(?:=[^⟧]*)?⟧")
+"""A placeholder: ``⟦3⟧`` for markup, ``⟦4=municipalities⟧`` for a glossary term.
+
+``protect`` makes them and engines take them out and put them back, so the
+pattern lives here, below both. A term placeholder carries its English target
+so that an engine can use it as a hint (the Argos engine writes it into the
+sentence it decodes); whatever an engine does to the hint, the placeholder is
+restored by its number.
+"""

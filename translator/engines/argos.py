@@ -28,7 +28,7 @@ from translator.config import Settings
 from translator.errors import EngineError
 from translator.memory import Entry, Memory, normalize
 from translator.models import InstalledModel, find
-from translator.protect import PLACEHOLDER
+from translator.segment import PLACEHOLDER
 
 _PIECE = "\u2581"
 _TRANSLATOR: dict[str, Any] = {}
