@@ -23,7 +23,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-from paired import alternate, compare  # noqa: E402
+from paired import alternate, compare, goal, save  # noqa: E402
 from run import corpus  # noqa: E402
 
 GLOSSARY = ROOT / "glossary" / "terms.csv"
@@ -128,23 +128,19 @@ def main() -> None:
         f"'translator --version' alone takes {noop['startup']['wall']:.2f} s, "
         f"{noop['startup']['cpu']:.2f} s CPU):"
     )
-    print(
-        f"goal: no-op over 1,000 articles without the glossary <= 0.5 s: "
-        f"{noop['b_wall']:.2f} s ({noop['b_cpu']:.2f} s CPU)"
+    goal(
+        "no-op over 1,000 articles without the glossary <= 0.5 s",
+        f"{noop['b_wall']:.2f} s ({noop['b_cpu']:.2f} s CPU)",
     )
-    print(
-        f"goal: with the glossary <= 1.5x that: {noop['a_wall']:.2f} s, "
-        f"{noop['wall_ratio']:.2f}x (CPU {noop['a_cpu']:.2f} s, {noop['cpu_ratio']:.2f}x)"
+    goal(
+        "with the glossary <= 1.5x that",
+        f"{noop['a_wall']:.2f} s, {noop['wall_ratio']:.2f}x "
+        f"(CPU {noop['a_cpu']:.2f} s, {noop['cpu_ratio']:.2f}x)",
     )
-    out = ROOT / "build" / "bench-batch.json"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(
-        json.dumps(
-            {**{k: {"seconds": v[0], **v[1]} for k, v in rows.items()}, "no-op": noop}, indent=2
-        ),
-        encoding="utf-8",
+    save(
+        "bench-batch.json",
+        {**{k: {"seconds": v[0], **v[1]} for k, v in rows.items()}, "no-op": noop},
     )
-    print(f"wrote {out.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

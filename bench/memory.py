@@ -26,7 +26,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-from paired import alternate, compare  # noqa: E402
+from paired import alternate, compare, goal, save  # noqa: E402
 from run import corpus  # noqa: E402
 
 
@@ -123,18 +123,16 @@ def main(quick: bool) -> None:
     top = max(p["peak_mib"] for p in peaks)
     growth = peaks[-1]["peak_mib"] - peaks[0]["peak_mib"]
     default = next(r for r in rows if r["chunk"] == CHUNK)
-    print(f"goal: peak RSS < 400 MiB at {sizes[-1]} articles: {top:.0f} MiB")
-    print(
-        f"goal: peak RSS does not grow with the site: {growth:+.0f} MiB "
-        f"from {sizes[0]} to {sizes[-1]} articles"
+    goal(f"peak RSS < 400 MiB at {sizes[-1]} articles", f"{top:.0f} MiB")
+    goal(
+        "peak RSS does not grow with the site",
+        f"{growth:+.0f} MiB from {sizes[0]} to {sizes[-1]} articles",
     )
-    print(
-        f"goal: throughput within 5% of one batch: {default['wall_ratio']:.3f}x the time "
-        f"(CPU {default['cpu_ratio']:.3f}x)"
+    goal(
+        "throughput within 5% of one batch",
+        f"{default['wall_ratio']:.3f}x the time (CPU {default['cpu_ratio']:.3f}x)",
     )
-    out = ROOT / "build" / "bench-memory.json"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps({"curve": rows, "peaks": peaks}, indent=2), encoding="utf-8")
+    save("bench-memory.json", {"curve": rows, "peaks": peaks})
 
 
 if __name__ == "__main__":

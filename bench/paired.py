@@ -8,9 +8,13 @@ per-round ratios, for wall time and for CPU time.
 
 from __future__ import annotations
 
+import json
 import statistics
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
+
+BUILD = Path(__file__).resolve().parent.parent / "build"
 
 
 def median_ratio(a: Sequence[float], b: Sequence[float]) -> float:
@@ -44,3 +48,15 @@ def compare(a: Sequence[dict[str, Any]], b: Sequence[dict[str, Any]]) -> dict[st
         "a_cpu": statistics.median(x["cpu"] for x in a),
         "b_cpu": statistics.median(y["cpu"] for y in b),
     }
+
+
+def goal(label: str, measured: str) -> None:
+    """Print one goal of the benchmark with its measured value."""
+    print(f"goal: {label}: {measured}", flush=True)
+
+
+def save(name: str, data: Any) -> None:
+    """Write a benchmark's figures to build/NAME for later comparison."""
+    BUILD.mkdir(exist_ok=True)
+    (BUILD / name).write_text(json.dumps(data, indent=2), encoding="utf-8")
+    print(f"wrote build/{name}")

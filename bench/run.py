@@ -41,7 +41,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-from paired import alternate, compare  # noqa: E402
+from paired import alternate, compare, goal, save  # noqa: E402
 
 ARTICLES = 200
 ARGOS_DEFAULTS = {"ARGOS_COMPUTE_TYPE": "auto", "ARGOS_BATCH_SIZE": "32", "ARGOS_BEAM_SIZE": "4"}
@@ -300,18 +300,15 @@ def main(rounds: int, articles: int) -> None:
             )
     sentences = found["b"]["b"][0]["sentences"]
     print(f"sentences decoded: {sentences} distinct; segments: {found['a1']['a'][0]['segments']}")
-    print(
-        f"goal: pipeline overhead <= 1.2x bare translate_batch: {found['b']['wall_ratio']:.2f}x "
-        f"(CPU {found['b']['cpu_ratio']:.2f}x)"
+    goal(
+        "pipeline overhead <= 1.2x bare translate_batch",
+        f"{found['b']['wall_ratio']:.2f}x (CPU {found['b']['cpu_ratio']:.2f}x)",
     )
-    print(
-        f"goal: pseudo path <= 4x markdown-it's bare parse: {found['d']['wall_ratio']:.2f}x "
-        f"(CPU {found['d']['cpu_ratio']:.2f}x)"
+    goal(
+        "pseudo path <= 4x markdown-it's bare parse",
+        f"{found['d']['wall_ratio']:.2f}x (CPU {found['d']['cpu_ratio']:.2f}x)",
     )
-    out = ROOT / "build" / "bench.json"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps(found, indent=2), encoding="utf-8")
-    print(f"wrote {out.relative_to(ROOT)}")
+    save("bench.json", found)
 
 
 if __name__ == "__main__":
