@@ -14,6 +14,8 @@ from ruamel.yaml import YAML
 
 from tests.conftest import CONTENT, GLOSSARY, run
 from translator import front_matter, pipeline, previous, verify
+from translator.batch import run_batch
+from translator.config import Settings
 from translator.engines.pseudo import PseudoEngine
 from translator.segment import PLACEHOLDER
 
@@ -253,3 +255,21 @@ def test_an_article_is_verified_again_after_its_fallbacks(
     )
     assert len(calls) == 2
     assert "**T3D**" in english
+
+
+def test_decoding_progress_runs_on_over_the_chunks(tmp_path: Path, installed: Path) -> None:
+    site = tmp_path / "content"
+    shutil.copytree(CONTENT, site, ignore=shutil.ignore_patterns("*.en.md"))
+    grow(site)
+    reports: list[tuple[int, int]] = []
+    run_batch(
+        site,
+        Settings(models_dir=installed, memory=None, glossary=None),
+        pipeline.Options(source_language="nl"),
+        decoding=lambda done, total: reports.append((done, total)),
+        chunk=3,
+    )
+    done = [d for d, _ in reports]
+    assert done == sorted(done) and len(set(done)) > 3  # several chunks, never backwards
+    assert reports[-1][0] == reports[-1][1]  # the bar ends full
+    assert all(d <= t for d, t in reports)

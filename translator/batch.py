@@ -390,19 +390,24 @@ class _Decoding:
         self.report = report
         self.articles = articles
         self.done = 0
+        """Sentences decoded in earlier chunks and this one so far."""
         self.before = 0
+        """Sentences decoded in earlier chunks."""
+        self.earlier = 0
+        """Articles in earlier chunks."""
         self.size = 0
+        """Articles in this chunk."""
 
     def begin(self, articles: int) -> None:
-        self.before, self.size = self.done, articles
+        self.before, self.earlier, self.size = self.done, self.earlier + self.size, articles
 
     def __call__(self, done: int, total: int) -> None:
         if self.report is None:
             return
         self.done = self.before + done
-        # The total of later chunks is not known yet: estimate it from this one's.
-        rest = (self.articles - self.size) * total // max(1, self.size)
-        self.report(self.done, self.before + total + rest)
+        # Later chunks' sentences are not counted yet: estimate them from this one's.
+        later = (self.articles - self.earlier - self.size) * total // max(1, self.size)
+        self.report(self.done, self.before + total + later)
 
 
 def _survey(
