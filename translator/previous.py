@@ -138,7 +138,8 @@ def _same_in_both(node: Any) -> bool:
     from yaml import MappingNode, ScalarNode  # noqa: PLC0415
 
     if isinstance(node, MappingNode):
-        return all(
+        keys = [key.value for key, _ in node.value]
+        return len(set(keys)) == len(keys) and all(  # ruamel refuses duplicate keys
             isinstance(key, ScalarNode)
             and not key.style  # plain: None in PyYAML, "" in its C loader
             and key.tag == _YAML_STR
