@@ -271,14 +271,20 @@ def test_decoding_progress_runs_on_over_the_chunks(tmp_path: Path, installed: Pa
     site = tmp_path / "content"
     shutil.copytree(CONTENT, site, ignore=shutil.ignore_patterns("*.en.md"))
     grow(site)
+    (site / "zz-last" / "index.md").parent.mkdir()  # an article after the last stale one
+    (site / "zz-last" / "index.md").write_text("Het programma heeft drie doelen.\n", "utf-8")
+    settings = Settings(models_dir=installed, memory=None, glossary=None)
+    options = pipeline.Options(source_language="nl")
     reports: list[tuple[int, int]] = []
-    run_batch(
-        site,
-        Settings(models_dir=installed, memory=None, glossary=None),
-        pipeline.Options(source_language="nl"),
-        decoding=lambda done, total: reports.append((done, total)),
-        chunk=3,
+    run_batch(site, settings, options, decoding=lambda *report: reports.append(report), chunk=3)
+    (site / "over-t3d" / "index.md").write_text("Een nieuwe tekst.\n", "utf-8")
+    items: list[Path] = []
+    report = run_batch(
+        site, settings, options, progress=lambda item: items.append(item.source), chunk=3
     )
+    # Every article reported once, in order, the current ones after the stale one too.
+    assert items == [item.source for item in report.items]
+    assert report.totals()["translated"] == 1
     done = [d for d, _ in reports]
     assert done == sorted(done) and len(set(done)) > 3  # several chunks, never backwards
     assert reports[-1][0] == reports[-1][1]  # the bar ends full

@@ -370,6 +370,7 @@ def run_batch(
         _report(items, items.index(part[-1]) + 1, progress)
     if edits and settings.memory is not None:  # corrections whose Dutch no chunk had
         _store_corrections(settings.memory, {}, {k: edits[k] for k in edits if k not in stored})
+    _report(items, len(items), progress)  # the current articles after the last stale one
     return report
 
 
