@@ -333,6 +333,19 @@ def test_theme_strings_are_incremental_and_keep_human_edits(site: Path) -> None:
     assert "{{ .Count }} bládzíjdé" in english_strings(site)
 
 
+def test_check_reports_stale_theme_strings_and_writes_nothing(site: Path) -> None:
+    batch(site)
+    check = ["batch", "--engine", "pseudo", "--from", "nl", "--check", site / "content"]
+    assert run(check).exit_code == 0
+    source = site / "i18n" / "nl.toml"
+    source.write_text(source.read_text("utf-8").replace("Lees verder", "Lees meer"), "utf-8")
+    before = english_strings(site)
+    result = run(check)
+    assert result.exit_code == 1
+    assert "i18n/nl.toml" in result.output
+    assert english_strings(site) == before
+
+
 def test_theme_strings_written_by_a_person_are_not_replaced(site: Path) -> None:
     (site / "i18n" / "en.toml").write_text('[readMore]\nother = "More"\n', "utf-8")
     with pytest.raises(OutputError):
