@@ -335,7 +335,15 @@ def test_theme_strings_are_incremental_and_keep_human_edits(site: Path) -> None:
 
 def test_check_reports_stale_theme_strings_and_writes_nothing(site: Path) -> None:
     batch(site)
-    check = ["batch", "--engine", "pseudo", "--from", "nl", "--check", site / "content"]
+    check: list[str | Path] = [
+        "batch",
+        "--engine",
+        "pseudo",
+        "--from",
+        "nl",
+        "--check",
+        site / "content",
+    ]
     assert run(check).exit_code == 0
     source = site / "i18n" / "nl.toml"
     source.write_text(source.read_text("utf-8").replace("Lees verder", "Lees meer"), "utf-8")
