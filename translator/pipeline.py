@@ -32,7 +32,7 @@ from translator.detect import Detection
 from translator.engines import Engine
 from translator.errors import EngineError, InputError, StructureError, TranslatorError
 from translator.front_matter import DEFAULT_KEYS, FrontMatter
-from translator.glossary import Glossary, TermMatch, uses_hash
+from translator.glossary import Glossary, TermMatch, present, uses_hash
 from translator.segment import Segment
 
 STAGES = (
@@ -402,9 +402,9 @@ def _misses(plan: _Plan) -> list[TermMiss]:
     """Check each glossary target in the English it should be in (case aside)."""
     misses = []
     for i, protected in plan.protected.items():
-        english = plan.rebuilt.get(i, "").casefold()
+        english = plan.rebuilt.get(i, "")
         for use in protected.terms:
-            if use is not None and use.target.casefold() not in english:
+            if use is not None and not present(use.match, english):
                 misses.append(
                     TermMiss(
                         plan.article.path,
