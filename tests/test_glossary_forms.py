@@ -255,15 +255,15 @@ def test_review_proposes_a_name_set_apart_and_pairs_its_acronym(tmp_path: Path) 
     )
     # Names in emphasis or brackets are proposed from their first use; others from
     # --min-count uses, here 1 for the plain "Actueel Hoogtebestand Nederland".
-    result = run(["glossary", "review", site, "--glossary", terms, "--json", "--from", "nl"])
+    args: list[str | Path] = ["glossary", "review", site, "--glossary", terms, "--from", "nl"]
+    result = run([*args, "--json"])
     candidates = {c["text"]: c for c in json.loads(result.stdout)["candidates"]}
     assert set(candidates) == {"Totaal Driedimensionaal", "Basisregistratie Topografie"}
-    args = ["glossary", "review", site, "--glossary", terms, "--json", "--from", "nl"]
-    result = run([*args, "--min-count", "1"])
+    result = run([*args, "--json", "--min-count", "1"])
     candidates = {c["text"]: c for c in json.loads(result.stdout)["candidates"]}
     assert candidates["Totaal Driedimensionaal"]["kind"] == "name"
     assert candidates["Totaal Driedimensionaal"]["acronym"] == "T3D"
     assert candidates["Basisregistratie Topografie"]["acronym"] == "BRT"
     assert candidates["Actueel Hoogtebestand Nederland"]["acronym"] == "AHN"
-    table = run(["glossary", "review", site, "--glossary", terms, "--from", "nl"]).output
+    table = run(args).output
     assert "Totaal Driedimensionaal (T3D)" in table
