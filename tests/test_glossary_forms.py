@@ -12,9 +12,10 @@ from tests.conftest import GLOSSARY, run, strip_provenance
 from translator import glossary
 from translator.config import Settings
 from translator.engines.argos import ArgosEngine
+from translator.front_matter import body_offset
 from translator.glossary import TermMatch
-from translator.pipeline import Options, translate_paths
-from translator.testing import DEFAULT_LEXICON, build_model
+from translator.pipeline import Options, translate_paths, translate_text
+from translator.testing import ATTENTION_MODES, DEFAULT_LEXICON, build_model, reordering_engine
 
 HEADER = ",".join(glossary.COLUMNS)
 TERMS = glossary.load(GLOSSARY)
@@ -192,6 +193,44 @@ def test_grammatical_english_with_the_word_for_word_model(
     assert result.text is not None
     assert strip_provenance(result.text) == english + "\n"
     assert result.stats.terms_present == result.stats.terms_expected > 0
+
+
+# --- the reordering model: exact English --------------------------------------------------------
+
+REORDERED = [
+    (
+        "De gemeenten delen kennis over het inwinnen van gegevens.",
+        "The municipalities share knowledge about the acquisition of data.",
+    ),
+    ("De stad gebruikt een inwintechniek.", "The city uses an acquisition technique."),
+    (
+        "Morgen deelt de stad *een inwintechniek*.",
+        "Tomorrow the city shares *an acquisition technique*.",
+    ),
+    (
+        "Omdat de stad de omgevingswet gebruikt, delen de gemeenten de kaarten.",
+        "Because the city uses the Environment and Planning Act, the municipalities share "
+        "the maps.",
+    ),
+    (
+        "De gemeenten verbeteren de basisregistraties niet.",
+        "The municipalities do not improve the key registers.",
+    ),
+    ("De stad wint de gegevens in.", "The city acquires the data."),
+    ("De stad deelt **een oplossingsrichting**.", "The city shares **a possible solution**."),
+]
+
+
+@pytest.mark.parametrize("mode", ATTENTION_MODES)
+@pytest.mark.parametrize(("dutch", "english"), REORDERED)
+def test_grammatical_english_with_the_reordering_model(
+    tmp_path_factory: pytest.TempPathFactory, mode: str, dutch: str, english: str
+) -> None:
+    engine = reordering_engine(tmp_path_factory.getbasetemp() / "reordering", mode)
+    translated = translate_text(
+        dutch + "\n", engine, Options(source_language="nl", glossary=TERMS)
+    )
+    assert translated[body_offset(translated) :] == english + "\n"
 
 
 # --- lint and review ---------------------------------------------------------------------------

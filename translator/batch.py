@@ -537,10 +537,14 @@ def _finish(
     item.reused = result.stats.reused
     item.terms_expected = result.stats.terms_expected
     item.terms_present = result.stats.terms_present
-    item.notes = plan.notes + [
-        f"glossary term {m.term!r} should be {m.target!r} but is missing (line {m.line})"
-        for m in result.misses
-    ]
+    item.notes = (
+        plan.notes
+        + [
+            f"glossary term {m.term!r} should be {m.target!r} but is {m.problem} (line {m.line})"
+            for m in result.misses
+        ]
+        + [f"markup placed with low confidence (line {line})" for line in result.uncertain]
+    )
     if result.status != "translated" or result.text is None:
         item.status = "failed"
         item.error = str(result.error)

@@ -22,6 +22,7 @@ in at most one more batch; a file that still fails is reported and not written.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -140,7 +141,9 @@ class Result:
     """Why the file failed or was skipped."""
     stats: Stats = field(default_factory=Stats)
     misses: tuple[TermMiss, ...] = ()
-    """Glossary targets missing from the translation."""
+    """Glossary targets missing from the translation, written twice or glued to a word."""
+    uncertain: tuple[int, ...] = ()
+    """Lines of segments whose markup the engine placed with low confidence."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +155,9 @@ class TermMiss:
     term: str
     """The Dutch term as written in the source."""
     target: str
+    problem: str = "missing"
+    """``missing``, ``duplicated`` (written more often than the Dutch uses it) or
+    ``mangled`` (glued to another word, as in "T3DD")."""
 
 
 # --- stages 1-5 ----------------------------------------------------------------------------------
@@ -241,6 +247,8 @@ class _Plan:
         }
         self.reused = set(self.rebuilt)
         self.fallback: set[int] = set()
+        self.uncertain: set[int] = set()
+        """Segments whose markup the engine placed with low confidence."""
         self.error: TranslatorError | None = None
         self.body = article.raw[article.front_matter.end :]
 
@@ -318,11 +326,15 @@ def translate_articles(
     """
     plans = [_Plan(a, glossary, (reuse or {}).get(a.path, Kept())) for a in articles]
     primary = _translate_unique(engine, [p.protected[i].text for p in plans for i in p.fresh])
+    unsure: set[str] = getattr(engine, "uncertain", set())
     for plan in plans:
         for i in plan.fresh:
             if not plan.apply(i, primary[plan.protected[i].text]):
                 plan.fallback.add(i)
         plan.isolate()
+        plan.uncertain = {
+            i for i in plan.fresh if plan.protected[i].text in unsure and i not in plan.fallback
+        }
 
     requests = [
         run
@@ -377,6 +389,7 @@ def _result(plan: _Plan, engine: Engine) -> Result:
     article = plan.article
     misses = _misses(plan)
     expected = sum(len([u for u in p.terms if u is not None]) for p in plan.protected.values())
+    wrong = sum(m.problem != "duplicated" for m in misses)
     stats = Stats(
         segments=sum(s.translatable for s in article.segments),
         translated=len(plan.fresh),
@@ -384,7 +397,7 @@ def _result(plan: _Plan, engine: Engine) -> Result:
         fallbacks=len(plan.fallback),
         reused=len(plan.reused - plan.fallback),
         terms_expected=expected,
-        terms_present=expected - len(misses),
+        terms_present=expected - wrong,
     )
     if plan.error is None:
         try:
@@ -392,28 +405,64 @@ def _result(plan: _Plan, engine: Engine) -> Result:
         except TranslatorError as exc:
             plan.error = exc
         else:
+            lines = tuple(sorted(article.segments[i].line for i in plan.uncertain))
             return Result(
-                article.path, "translated", text, article.language, None, stats, tuple(misses)
+                article.path,
+                "translated",
+                text,
+                article.language,
+                None,
+                stats,
+                tuple(misses),
+                lines,
             )
     return Result(article.path, "failed", None, article.language, plan.error, stats)
 
 
 def _misses(plan: _Plan) -> list[TermMiss]:
-    """Check each glossary target in the English it should be in (case aside)."""
+    """Count each glossary target in the English it should be in (case aside).
+
+    A Dutch term used once gives its target once: fewer whole-word occurrences
+    are missing targets (mangled when the target is there glued to another word),
+    more are duplicates.
+    """
     misses = []
     for i, protected in plan.protected.items():
         english = plan.rebuilt.get(i, "")
-        for use in protected.terms:
-            if use is not None and not present(use.match, english):
-                misses.append(
-                    TermMiss(
-                        plan.article.path,
-                        plan.article.segments[i].line,
-                        use.match.source,
-                        use.target,
-                    )
-                )
+        uses = [u for u in protected.terms if u is not None]
+        line = plan.article.segments[i].line
+        # A guided term (a verb) may take any form that fits the Dutch one.
+        misses += [
+            TermMiss(plan.article.path, line, u.match.source, u.target, "missing")
+            for u in uses
+            if u.match.term.guided and not present(u.match, english)
+        ]
+        uses = [u for u in uses if not u.match.term.guided]
+        for target in dict.fromkeys(u.target for u in uses):
+            wanted = [u for u in uses if u.target == target]
+            found = _occurrences(target, english)
+            glued = _glued(target, english)
+            problems = ["duplicated"] * max(0, found - len(wanted))
+            problems += ["mangled" if glued else "missing"] * max(0, len(wanted) - found)
+            misses += [
+                TermMiss(plan.article.path, line, wanted[0].match.source, target, problem)
+                for problem in problems
+            ]
     return misses
+
+
+def _occurrences(target: str, english: str) -> int:
+    return len(re.findall(rf"(?<!\w){_words_pattern(target)}(?!\w)", english, re.IGNORECASE))
+
+
+def _glued(target: str, english: str) -> bool:
+    pattern = _words_pattern(target)
+    return re.search(rf"\w{pattern}|{pattern}\w", english, re.IGNORECASE) is not None
+
+
+def _words_pattern(target: str) -> str:
+    """The target's words, any run of whitespace (a line break too) between them."""
+    return r"\s+".join(re.escape(word) for word in target.split())
 
 
 def provenance(
@@ -453,6 +502,8 @@ def _assemble(plan: _Plan, engine: Engine) -> str:
     record["changed"] = " ".join(fresh if fresh else carried)
     if plan.fallback:  # segments whose markup had to be repaired, for reviewers
         record["repaired"] = " ".join(keys[i] for i in sorted(plan.fallback) if i in keys)
+    if plan.uncertain:  # markup placed on weak attention: worth a reviewer's look
+        record["uncertain"] = " ".join(keys[i] for i in sorted(plan.uncertain) if i in keys)
     english = {
         i: plan.rebuilt[i] if i in plan.rebuilt else article.segments[i].source_in(article.raw)
         for i in keys
@@ -480,7 +531,7 @@ def segment_keys(
     for i, seg in enumerate(article.segments):
         if seg.translatable:
             protected = (known or {}).get(i) or protect.protect(seg, glossary)
-            keys[i] = text_hash(protected.text + "\0" + "\0".join(protected.sources))
+            keys[i] = text_hash(protected.keyed + "\0" + "\0".join(protected.sources))
     return keys
 
 
