@@ -277,7 +277,7 @@ def test_review_proposes_a_name_set_apart_and_pairs_its_acronym(tmp_path: Path) 
     (site / "a").mkdir(parents=True)
     (site / "a" / "index.md").write_text(
         "*Totaal Driedimensionaal* (T3D) is een programma. Het werkt met het Actueel\n"
-        "Hoogtebestand Nederland. De AHN en de Basisregistratie Topografie (BRT) ook.\n",
+        "Hoogtebestand Nederland en de Basisregistratie Topografie (BRT). De AHN ook.\n",
         encoding="utf-8",
     )
     terms = tmp_path / "terms.csv"

@@ -133,7 +133,7 @@ _NAME_BODY = (
     rf"{_WORD_CAPITALISED}(?:\s+(?:(?:van|der|de|en|voor|het|den)\s+)*{_WORD_CAPITALISED})+"
 )
 _ACRONYM = re.compile(r"(?<![\w-])(?=[A-Z0-9]*[A-Z][A-Z0-9]*[A-Z])[A-Z][A-Z0-9]{1,7}(?![\w-])")
-_BRACKETED = re.compile(rf"\(({_NAME_BODY})\)|({_NAME_BODY})\s*\((?:{_ACRONYM.pattern})\)")
+_BRACKETED = re.compile(rf"\(({_NAME_BODY})\)|({_NAME_BODY})\s*\(({_ACRONYM.pattern})\)")
 _EMPHASIS = re.compile(r"[*_]{1,3}")
 
 
@@ -344,7 +344,9 @@ def _names(masked: str, original: str, article: str) -> Iterable[tuple[str, str,
 def _marked_names(segment: Segment, article: str) -> Iterable[tuple[str, str, str]]:
     """Capitalised multi-word names in emphasis or brackets, wherever they stand."""
     prose = segment.prose
-    found = [m.group(1) or m.group(2) for m in _BRACKETED.finditer(prose)]
+    found = [
+        m.group(1) or _abbreviated(m.group(2), m.group(3)) for m in _BRACKETED.finditer(prose)
+    ]
     inside: list[str] | None = None
     for atom in segment.atoms:
         if atom.kind is AtomKind.PROTECTED and _EMPHASIS.fullmatch(atom.text):
@@ -356,6 +358,18 @@ def _marked_names(segment: Segment, article: str) -> Iterable[tuple[str, str, st
     names = (_without_article(" ".join(name.split())) for name in found)
     for name in dict.fromkeys(n for n in names if " " in n):
         yield name, article, prose
+
+
+def _abbreviated(name: str, acronym: str) -> str:
+    """The words before ``(BRT)`` that it abbreviates: in "Nederland en de
+    Basisregistratie Topografie (BRT)", the last two."""
+    words = name.split()
+    letters = re.sub(r"\d", "", acronym)
+    for start in range(len(words)):
+        tail = [w for w in words[start:] if w not in _CONNECTORS]
+        if words[start][:1].isupper() and _abbreviates(letters, tail):
+            return " ".join(words[start:])
+    return name
 
 
 def _without_article(name: str) -> str:
