@@ -211,6 +211,12 @@ class Glossary:
                     index[split[1]] = (split[0], term)
         return index
 
+    @cached_property
+    def _starts(self) -> frozenset[str]:
+        """Lemmas a found-by-lemma term can start with, and particles of separable verbs."""
+        firsts = {key[0] for key in self._lemmas}
+        return frozenset(firsts | set(self._separable) | {p for p, _ in self._separable.values()})
+
     def find(self, text: str) -> list[TermMatch]:
         """Every term in ``text``, left to right, never overlapping.
 
@@ -251,8 +257,13 @@ class Glossary:
         taken = [(m.start, m.end) for m in listed]
         tokens = list(_TOKEN.finditer(text))
         longest = max((len(k) for k in self._lemmas), default=1)
+        starts = self._starts
         matches: list[TermMatch] = []
         for i in range(len(tokens)):
+            word = tokens[i].group(0).casefold()
+            # One cached lookup rules out almost every word: this runs on every no-op batch.
+            if word not in starts and glossary_forms.lemma(word) not in starts:
+                continue
             if _overlaps(tokens[i].span(), taken):
                 continue
             found = self._separated(text, tokens, i, taken) or self._by_lemma(
