@@ -42,6 +42,9 @@ def found(text: str) -> list[tuple[str, str]]:
         ("Den Haags beleid", [("Den Haags", "The Hague's")]),
         ("Kadasters kaart", [("Kadasters", "Kadaster's")]),
         ("de BAGs", []),
+        ("HET KADASTERS BELEID", [("KADASTERS", "Kadaster's")]),
+        ("ALKEMIO'S PLATFORM", [("ALKEMIO'S", "Alkemio's")]),
+        ("de LoDs", []),  # a plural of a noun, not a name's genitive
         # listed forms win: gebouwhoogten is listed as a plural
         ("de gebouwhoogten", [("gebouwhoogten", "building heights")]),
         # words that only contain a term are not terms

@@ -236,10 +236,11 @@ class Glossary:
             key = " ".join(source.split())
             genitive = key not in exact and key.casefold() not in folded
             if genitive:
-                key = re.sub(r"(?:['\u2019]s|s)$", "", key)
-            term, target = exact.get(key) or folded[key.casefold()]
-            if term.case == "name" and _ordinary_word(source):
+                key = re.sub(r"(?:['\u2019][sS]|[sS])$", "", key)
+            entry = exact.get(key) or folded.get(key.casefold())
+            if entry is None or (entry[0].case == "name" and _ordinary_word(source)):
                 continue
+            term, target = entry
             if term.dnt and term.case == "lower":
                 target = source
             match = TermMatch(found.start(), found.end(), source, target, term)
@@ -357,9 +358,9 @@ def _overlaps(span: tuple[int, int], taken: Iterable[tuple[int, int]]) -> bool:
 
 def _takes_genitive(form: str, term: GlossaryTerm) -> bool:
     """Names take a genitive -s (Den Haags, Kadasters); acronyms do not (BAGs is a plural)."""
-    return (
-        term.case != "lower" and form[-1:].isalpha() and not form.rsplit(maxsplit=1)[-1].isupper()
-    )
+    last = form.rsplit(maxsplit=1)[-1]
+    name = term.pos == "proper noun" and term.case != "lower"
+    return name and last[-1:].isalpha() and not last.isupper()
 
 
 def _genitive(target: str) -> str:
