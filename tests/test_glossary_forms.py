@@ -59,6 +59,7 @@ def test_dutch_forms_are_found_by_lemma(dutch: str, expected: list[tuple[str, st
     ("dutch", "expected"),
     [
         ("afspraken over het inwinnen van gegevens", [("inwinnen", "acquisition")]),
+        ("Gegevens inwinnen kost tijd.", [("inwinnen", "acquisition")]),  # a subject
         ("Wij kunnen gegevens inwinnen.", [("inwinnen", "acquire")]),
         ("De stad wint gegevens met drones in.", [("wint", "acquires"), ("in", "")]),
         (
@@ -179,6 +180,7 @@ def word_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
         ("De basisregistraties zijn goed.", "The key registers are good."),
         ("De gemeente wint gegevens in.", "The municipality acquires data."),
         ("Gegevens zijn ingewonnen.", "Data are acquired."),
+        ("Gegevens inwinnen is goed.", "Data acquisition is good."),
         ("Een oplossingsrichting is goed.", "A possible solution is good."),
         ("Wij delen een oplossingsrichting.", "We share a possible solution."),
     ],

@@ -377,7 +377,7 @@ def _guided(match: TermMatch, text: str, lemma: str) -> TermMatch:
     term = match.term
     if term.pos != "verb":
         return replace(match, form="adjective")
-    form = glossary_forms.verb_form(match.source, lemma, text[: match.start])
+    form = glossary_forms.verb_form(match.source, lemma, text[: match.start], text[match.end :])
     if form == "noun":
         gerund = glossary_forms.english_verb(term.en, "present participle")
         return replace(match, target=term.en_noun or gerund, form=form)

@@ -142,11 +142,17 @@ def noun_form(word: str, base: str) -> NounForm:
     return "singular"
 
 
-def verb_form(word: str, base: str, before: str) -> VerbForm | Literal["plural"]:
+SUBJECT_VERBS = frozenset(
+    ["is", "was", "wordt", "werd", "kost", "kostte", "vraagt", "blijft", "lijkt", "levert"]
+)
+"""Finite verbs that make the infinitive before them a subject: ``inwinnen kost tijd``."""
+
+
+def verb_form(word: str, base: str, before: str, after: str = "") -> VerbForm | Literal["plural"]:
     """The form of a Dutch verb joined with its particle (or not separable).
 
-    ``before`` is the text before the word, to tell ``het inwinnen`` (a noun)
-    from ``kunnen inwinnen``.
+    ``before`` and ``after`` are the text around the word, to tell ``het
+    inwinnen`` and ``inwinnen kost tijd`` (nouns) from ``kunnen inwinnen``.
     """
     folded = word.casefold()
     split = separable(base)
@@ -156,7 +162,10 @@ def verb_form(word: str, base: str, before: str) -> VerbForm | Literal["plural"]
         return "present participle"
     if folded == base:
         previous = re.findall(r"[\w']+", before[-40:].casefold())
-        return "noun" if previous and previous[-1] in DETERMINERS else "infinitive"
+        following = re.match(r"\s+(\w+)", after)
+        nominal = bool(previous) and previous[-1] in DETERMINERS
+        subject = following is not None and following.group(1).casefold() in SUBJECT_VERBS
+        return "noun" if nominal or subject else "infinitive"
     # gebruikt is a present form: the ge- belongs to the verb itself.
     if (stripped.startswith("ge") and not bare.startswith("ge")) or folded.endswith("d"):
         return "participle"
