@@ -15,6 +15,9 @@ so the right English for every mark is known; the output is parsed and scored:
   neighbours, never twice, never glued to another word (mangled);
 * empty marks written, and segments that fell back to run-by-run translation.
 
+A second set of rows places markup on attention alone (marked spans not
+translated on their own), to show what the attention part holds by itself.
+
 ``python bench/placement.py [--segments N] [--seed S] [--json PATH]``
 """
 
@@ -370,8 +373,8 @@ def _score_terms(case: Case, words: list[str], total: Score) -> None:
 # --- running -----------------------------------------------------------------------------------
 
 
-def measure(cases: Sequence[Case], mode: str, folder: Path) -> Score:
-    engine = reordering_engine(folder, mode)
+def measure(cases: Sequence[Case], mode: str, folder: Path, *, spans: bool = True) -> Score:
+    engine = reordering_engine(folder, mode, translate_spans=spans)
     options = Options(source_language="nl", glossary=GLOSSARY)
     articles = [
         load(Path(f"case{i}.md"), options, text=case.markdown) for i, case in enumerate(cases)
@@ -425,7 +428,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         for mode in ATTENTION_MODES:
             scores[mode] = measure(cases, mode, Path(tmp))
+        for mode in ATTENTION_MODES:
+            scores[f"{mode}, attention only"] = measure(cases, mode, Path(tmp), spans=False)
     print(table(scores))
+    print(
+        "attention only: marked spans are not translated on their own "
+        "(ArgosEngine(translate_spans=False)); terms and code are still found by string match"
+    )
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(
         json.dumps({m: _as_dict(s) for m, s in scores.items()}, indent=2), encoding="utf-8"

@@ -225,3 +225,10 @@ def test_build_model_command(tmp_path: Path) -> None:
         check=True,
     )
     assert out.is_file() and "built" in done.stdout
+
+
+def test_words_in_pieces_keep_their_spacing_around_marks(installed: Path, tmp_path: Path) -> None:
+    source = "> **Let op:** de kennis over **3D-geo-informatie** en `code` groeit.\n"
+    assert translate_one(tmp_path, source) == (
+        "> **Let on:** the knowledge about **3D-geo-informatie** and `code` groeit.\n"
+    )

@@ -6,17 +6,22 @@ write with this markup, whatever attention the model has.
 
 from __future__ import annotations
 
+import json
+import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import GLOSSARY
+from tests.conftest import CONTENT, GLOSSARY, SHARED
+from tests.htmlshape import html_shape
 from translator import glossary
 from translator.engines.argos import ArgosEngine
 from translator.front_matter import body_offset
-from translator.pipeline import Options, translate_articles, translate_text
+from translator.markdown import render
+from translator.memory import Entry, Memory
+from translator.pipeline import Options, translate_articles, translate_paths, translate_text
 from translator.pipeline import load as load_article
 from translator.protect import PlaceholderError, protect, split
 from translator.segment import segment_body
@@ -74,6 +79,11 @@ HAND_CHECKED = [
     (
         "De stad zegt dat [de gemeenten](https://x.nl) de kaarten morgen hebben verbeterd.",
         "The city says that [the municipalities](https://x.nl) have improved the maps tomorrow.",
+    ),
+    # marks inside a word the model copies stay inside it
+    (
+        "Morgen delen de stad en *Zwol*le `x`s de kaarten.",
+        "Tomorrow the city and *Zwol*le `x`s share the maps.",
     ),
     # nested marks, and a term inside a link
     (
@@ -201,3 +211,59 @@ def test_adherence_counts_occurrences_and_flags_duplicates(tmp_path: Path) -> No
         (3, "gemeenten", "duplicated"),
     ]
     assert result.stats.terms_present == result.stats.terms_expected == 2
+
+
+def test_marked_spans_are_decoded_in_the_same_batch(tmp_path: Path) -> None:
+    engine = reordering_engine(tmp_path, "noisy")
+    english = engine.translate(["Morgen delen ⟦1⟧de kaarten⟦2⟧ en ⟦3⟧de stad⟦4⟧ het model."])
+    assert english == ["Tomorrow ⟦1⟧the maps⟦2⟧ and ⟦3⟧the city⟦4⟧ share the model."]
+    assert (engine.stats.sentences, engine.stats.fragments, engine.stats.batches) == (1, 2, [3])
+    alone = reordering_engine(tmp_path, "noisy", translate_spans=False)
+    alone.translate(["Morgen delen ⟦1⟧de kaarten⟦2⟧ het model."])
+    assert (alone.stats.fragments, alone.stats.batches) == (0, [1])
+
+
+def test_memory_keeps_soft_alignments_and_reads_old_ones(tmp_path: Path) -> None:
+    memory = Memory(tmp_path / "memory.sqlite")
+    soft = ((0, 0.6), (1, 0.15))
+    memory.store("m@1", "none", [Entry("De stad.", "The city.", ("▁The",), (soft,))])
+    [found] = memory.lookup("m@1", "none", ["De stad."]).values()
+    assert found.alignment == (soft,)
+    memory.close()
+    with sqlite3.connect(tmp_path / "memory.sqlite") as db:  # as an older version wrote it
+        db.execute("UPDATE segments SET alignment = '[2]'")
+    [old] = Memory(tmp_path / "memory.sqlite").lookup("m@1", "none", ["De stad."]).values()
+    assert old.alignment == (((2, 1.0),),)
+
+
+@pytest.mark.parametrize("mode", ["noisy", "last-layer"])
+def test_commonmark_spec_keeps_its_structure_under_a_reordering_model(
+    tmp_path: Path, mode: str
+) -> None:
+    examples = json.loads((SHARED / "commonmark" / "spec-0.31.2.json").read_text("utf-8"))
+    options = Options(source_language="nl", front_matter=False)
+    articles = [
+        load_article(Path(f"{e['example']}.md"), options, text=e["markdown"]) for e in examples
+    ]
+    results = translate_articles(articles, reordering_engine(tmp_path, mode))
+    assert all(r.status == "translated" for r in results)
+    for example, result in zip(examples, results, strict=True):
+        assert result.text is not None
+        english = result.text[body_offset(result.text) :]
+        assert html_shape(render(english)) == html_shape(render(example["markdown"])), example[
+            "example"
+        ]
+
+
+def test_content_keeps_its_structure_under_a_reordering_model(tmp_path: Path) -> None:
+    paths = sorted(p for p in CONTENT.rglob("*.md") if not p.name.endswith(".en.md"))
+    options = Options(glossary=glossary.load(GLOSSARY))
+    engine = reordering_engine(tmp_path, "last-layer")
+    results = translate_paths(paths, lambda: engine, options)
+    assert [r.status for r in results].count("translated") == len(paths) - 1  # one is English
+    for path, result in zip(paths, results, strict=True):
+        if result.text is not None:
+            source = path.read_text("utf-8")
+            assert html_shape(render(result.text[body_offset(result.text) :])) == html_shape(
+                render(source[body_offset(source) :])
+            ), path

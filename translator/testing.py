@@ -1039,7 +1039,12 @@ def _word(words: Sequence[str], lowered: Sequence[str], group: list[int]) -> Wor
 
 
 def reordering_engine(
-    folder: Path, mode: str = "one-hot", *, seed: int = 0, settings: Any = None
+    folder: Path,
+    mode: str = "one-hot",
+    *,
+    seed: int = 0,
+    settings: Any = None,
+    translate_spans: bool = True,
 ) -> Any:
     """An Argos engine that decodes with ``ReorderingModel`` (no memory by default).
 
@@ -1057,7 +1062,12 @@ def reordering_engine(
             zf.extractall(folder)
     installed = InstalledModel(f"reordering-{mode}", package, "nl", "en", "1.0")
     model = ReorderingModel(mode, seed)
-    return ArgosEngine(installed, settings or Settings(memory=None), translator=model)
+    return ArgosEngine(
+        installed,
+        settings or Settings(memory=None),
+        translator=model,
+        translate_spans=translate_spans,
+    )
 
 
 # --- lexicons ----------------------------------------------------------------------------------

@@ -26,23 +26,10 @@ _VERBATIM = frozenset({"code_inline", "code_block", "fence", "html_block", "html
 _PROSE = frozenset({"text", "softbreak"})
 _HTML_OPEN = re.compile(r"<([A-Za-z][A-Za-z0-9-]*)\b[^<>]*(?<!/)>\Z")
 _HTML_CLOSE = re.compile(r"</([A-Za-z][A-Za-z0-9-]*)\s*>\Z")
-_VOID = frozenset(
-    [
-        "area",
-        "base",
-        "br",
-        "col",
-        "embed",
-        "hr",
-        "img",
-        "input",
-        "link",
-        "meta",
-        "source",
-        "track",
-        "wbr",
-    ]
+VOID_ELEMENTS = frozenset(
+    "area base br col embed hr img input link meta source track wbr".split()  # noqa: SIM905
 )
+"""HTML elements without a closing tag."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +123,8 @@ def _opens(token: Token) -> str:
     if token.nesting == 1:
         return "*"
     found = _HTML_OPEN.match(token.content) if token.type == "html_inline" else None
-    return found.group(1).lower() if found and found.group(1).lower() not in _VOID else ""
+    tag = found.group(1).lower() if found else ""
+    return tag if tag not in VOID_ELEMENTS else ""
 
 
 def _closes(token: Token) -> str:

@@ -105,6 +105,7 @@ class ArgosEngine:
         glossary: str = "none",
         *,
         translator: Any = None,
+        translate_spans: bool = True,
     ) -> None:
         import sentencepiece as spm  # noqa: PLC0415
 
@@ -118,6 +119,9 @@ class ArgosEngine:
         """Called with sentences decoded so far and in all; set it to show progress."""
         self.uncertain: set[str] = set()
         """Texts translated in this process with a mark placed with low confidence."""
+        self.translate_spans = translate_spans
+        """Translate each marked span on its own too (one short sentence more per pair);
+        off, markup is placed on attention alone (``bench/placement.py`` measures both)."""
         tokenizer = installed.path / "sentencepiece.model"
         if not tokenizer.is_file():
             raise EngineError(
@@ -140,7 +144,7 @@ class ArgosEngine:
         prepared = [self._prepare(text) for text in todo]
         wanted = [s.clean for sentences_ in prepared for s in sentences_ if s.clean.strip()]
         self.stats.sentences += len(wanted)
-        fragments = [f for s_ in prepared for s in s_ for f in s.fragments().values()]
+        fragments = [f for s_ in prepared for s in s_ for f in self._fragments(s).values()]
         self.stats.fragments += len(fragments)
         entries = self._translations(wanted + fragments)
         fresh = {
@@ -268,7 +272,7 @@ class ArgosEngine:
         entry = entries[normalize(sentence.clean)]
         if not sentence.marks:
             return entry.target
-        fragments = sentence.fragments()
+        fragments = self._fragments(sentence)
 
         def fragment(i: int, j: int) -> str | None:
             words = fragments.get((i, j))
@@ -288,6 +292,9 @@ class ArgosEngine:
             self.stats.uncertain += placed.uncertain
             self.uncertain.add(text)
         return placed.text
+
+    def _fragments(self, sentence: _Sentence) -> dict[tuple[int, int], str]:
+        return sentence.fragments() if self.translate_spans else {}
 
     def _source_words(self, clean: str) -> list[placement.Word]:
         """The sentence's words, with their pieces and characters, as the model saw them."""

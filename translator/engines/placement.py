@@ -63,20 +63,18 @@ class Mark:
     @property
     def opens(self) -> bool:
         """Markup glued to the next word: ``**`` or ``[`` before a word."""
-        return (
-            not self.length
-            and not _wordy(self.before)
-            and (_wordy(self.after) or self.after in _OPENING)
-        )
+        return self._glued(self.before, self.after, _OPENING)
 
     @property
     def closes(self) -> bool:
         """Markup glued to the word before: ``**`` or ``](url)`` after a word."""
-        return (
-            not self.length
-            and not _wordy(self.after)
-            and (_wordy(self.before) or self.before in _CLOSING)
-        )
+        return self._glued(self.after, self.before, _CLOSING)
+
+    def _glued(self, away: str, toward: str, punctuation: str) -> bool:
+        """Markup, no word on one side, a word (or punctuation that leads to one) on the
+        other: the side it belongs to."""
+        leads = toward != "" and toward in punctuation
+        return not self.length and not _wordy(away) and (_wordy(toward) or leads)
 
 
 _OPENING = "([{\"'\u2018\u201c\u00ab"
@@ -108,7 +106,9 @@ def words_of_pieces(
         start, end = spans[i] if spans is not None else (0, 0)
         if words and not piece.startswith(_PIECE) and not punct and not _punct(words[-1].text):
             last = words[-1]
-            words[-1] = Word(range(last.pieces.start, i + 1), last.start, end, last.text + body)
+            words[-1] = Word(
+                range(last.pieces.start, i + 1), last.start, end, last.text + body, last.spaced
+            )
             continue
         if words and not body and not punct:  # a lone "▁" joins the next piece
             words.append(Word(range(i, i + 1), start, end, "", True))
@@ -158,25 +158,20 @@ class _Sentence:
         return sum(self.mass[t][s] for t in window for s in sources)
 
     def occurrences(self, words: list[str]) -> list[range]:
-        n = len(words)
-        if not n:
-            return []
-        return [
-            range(i, i + n)
-            for i in range(len(self.folded) - n + 1)
-            if self.folded[i : i + n] == words
-        ]
+        """Where the words stand in the target, exactly (case aside)."""
+        return self._windows(words, str.__eq__)
 
     def similar(self, words: list[str]) -> list[range]:
         """Windows whose words each start like the given ones (uses/used): a marked span
         translated alone may come out inflected otherwise than inside its sentence."""
+        return self._windows(words, _alike)
+
+    def _windows(self, words: list[str], same: Callable[[str, str], bool]) -> list[range]:
         n = len(words)
-        if not n:
-            return []
         return [
             range(i, i + n)
             for i in range(len(self.folded) - n + 1)
-            if all(_alike(a, b) for a, b in zip(self.folded[i : i + n], words, strict=True))
+            if n and all(same(a, b) for a, b in zip(self.folded[i : i + n], words, strict=True))
         ]
 
     def best_window(self, sources: Sequence[int]) -> tuple[range, bool]:
@@ -251,9 +246,11 @@ def place(
     if not target:
         return None
     plan = _Plan(sentence, marks)
+    plan.inside_words()
     plan.replace_words()
     for i, j in pairs(marks):
-        plan.wrap(i, j, fragments(i, j))
+        if not plan.handled.intersection((i, j)):
+            plan.wrap(i, j, fragments(i, j))
     if not plan.nest():
         return None
     plan.leaves()
@@ -274,17 +271,89 @@ class _Plan:
         """Other markup: the target word it goes before."""
         self.drop: set[int] = set()
         """Target words to leave out: a term the model wrote twice."""
+        self.units: dict[int, tuple[range, list[tuple[int, int]]]] = {}
+        """Words with marks inside ("foo*bar*"), copied by the model: by first target word,
+        the target words and (character offset, mark) pairs to put back inside them."""
+        self.handled: set[int] = set()
+        """Marks put back inside a copied word."""
         self.uncertain = 0
 
     def sources(self, mark: Mark) -> list[int]:
         return self.s.covered(mark.offset, mark.offset + mark.length)
 
+    # --- marks inside words ------------------------------------------------------------------
+
+    def inside_words(self) -> None:
+        """Marks inside a word the model copied ("foo*bar*", "`x`s") go back at the same
+        character offsets: the word has no other English place to give them."""
+        claimed: set[int] = set()
+        for start, end, words in self._source_units():
+            inside = [k for k, m in enumerate(self.marks) if self._inside(m, start, end)]
+            if not inside:
+                continue
+            text = "".join(self.s.source[w].text for w in words).casefold()
+            found = [r for r in self._copies(text) if not claimed.intersection(r)]
+            if not found:
+                continue
+            best = max(found, key=lambda r: (self.s.support(r, words), -r.start))
+            edges = [
+                k
+                for k, m in enumerate(self.marks)
+                if k not in inside and not m.length and m.offset in (start, end)
+            ]
+            offsets = [(self.marks[k].offset - start, k) for k in sorted(inside + edges)]
+            self.units[best.start] = (best, offsets)
+            self.handled.update(inside + edges)
+            claimed.update(best)
+
+    def _source_units(self) -> list[tuple[int, int, list[int]]]:
+        """Runs of source words with no space between them: (start, end, words)."""
+        units: list[tuple[int, int, list[int]]] = []
+        for k, word in enumerate(self.s.source):
+            if units and units[-1][1] == word.start:
+                start, _, words = units[-1]
+                units[-1] = (start, word.end, [*words, k])
+            else:
+                units.append((word.start, word.end, [k]))
+        return units
+
+    @staticmethod
+    def _inside(mark: Mark, start: int, end: int) -> bool:
+        """Whether a mark is glued to letters inside the run [start, end)."""
+        if mark.length:
+            glued = mark.before.isalnum() or mark.after.isalnum()
+            return glued and start <= mark.offset and mark.offset + mark.length <= end
+        return start < mark.offset < end and _wordy(mark.before) and _wordy(mark.after)
+
+    def _copies(self, text: str) -> list[range]:
+        """Runs of target words, glued together, that spell ``text``."""
+        found = []
+        for a in range(len(self.s.target)):
+            spelled = ""
+            for b in range(a, len(self.s.target)):
+                if b > a and self.s.target[b].spaced:
+                    break
+                spelled += self.s.folded[b]
+                if spelled == text:
+                    found.append(range(a, b + 1))
+                if len(spelled) >= len(text):
+                    break
+        return found
+
+    def _unit_text(self, where: range, offsets: list[tuple[int, int]]) -> str:
+        text = "".join(self.s.target[t].text for t in range(where.start, where.stop))
+        out, cursor = "", 0
+        for offset, k in offsets:
+            out += text[cursor:offset] + self.marks[k].text
+            cursor = max(cursor, offset + self.marks[k].length)
+        return out + text[cursor:]
+
     # --- terms and word-like spans ---------------------------------------------------------
 
     def replace_words(self) -> None:
-        taken: set[int] = set()
+        taken: set[int] = {t for where, _ in self.units.values() for t in where}
         for k, mark in enumerate(self.marks):
-            if not mark.length:
+            if not mark.length or k in self.handled:
                 continue
             sources = self.sources(mark)
             found = [
@@ -297,11 +366,14 @@ class _Plan:
             self.replaced[k] = best
             taken.update(best)
         self._duplicates(taken)
+        for where, _ in self.units.values():  # a copied word is a word: nothing splits it
+            self.replaced[-1 - where.start] = where
 
     def _mangled(self, mark: Mark, taken: set[int]) -> range | None:
-        """A target word with the hint glued to something else ("T3DD")."""
+        """A target word with the hint glued to something else ("T3DD"); not when the
+        source glued it to something (its neighbours are words to keep)."""
         hint = mark.hint.casefold()
-        if " " in hint or not hint:
+        if " " in hint or not hint or mark.before.isalnum() or mark.after.isalnum():
             return None
         for t, word in enumerate(self.s.folded):
             if t not in taken and hint in word:
@@ -342,10 +414,12 @@ class _Plan:
         inner = [self.replaced[k] for k in range(i + 1, j) if self.replaced.get(k)]
         window: range | None = None
         if fragment is not None:
+            words = _folded(fragment)
             found = [
                 r
-                for r in self.s.occurrences(_strip_punct(_folded(fragment)))
-                or self.s.similar(_strip_punct(_folded(fragment)))
+                for r in self.s.occurrences(words)
+                or self.s.occurrences(_strip_punct(words))
+                or self.s.similar(_strip_punct(words))
                 if all(_within(w, r) for w in inner)
             ]
             if found:
@@ -439,7 +513,7 @@ class _Plan:
         paired = {k for pair in self.windows for k in pair}
         n = len(self.s.target)
         for k, mark in enumerate(self.marks):
-            if mark.length or k in paired:
+            if mark.length or k in paired or k in self.handled:
                 continue
             following = next(
                 (i for i, w in enumerate(self.s.source) if w.start >= mark.offset), None
@@ -498,7 +572,7 @@ class _Plan:
                 k = starts[t]
                 if not glued and self.s.target[t].spaced:
                     out.append(" ")
-                out.append(self.marks[k].text)
+                out.append(self.marks[k].text if k >= 0 else self._unit_text(*self.units[t]))
                 glued = False
                 t = self.replaced[k].stop
                 continue
