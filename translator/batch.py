@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from translator import output
-from translator.config import Settings
+from translator.config import Settings, cache_home
 from translator.engines import Engine, load_engine
 from translator.errors import OutputError, TranslatorError
 from translator.glossary import Glossary, uses_hash
@@ -41,7 +41,6 @@ from translator.pipeline import (
 from translator.previous import Previous, read_previous, read_record
 
 Layout = Literal["bundle", "tree"]
-LOCK_NAME = ".translator.lock"
 
 
 class LockedError(TranslatorError):
@@ -180,11 +179,20 @@ def in_shard(path: Path, root: Path, shard: tuple[int, int] | None) -> bool:
 # --- deciding what is stale ------------------------------------------------------------------
 
 
-def freshness(source: Path, target: Path, options: Options, *, force: bool) -> str | None:
+def freshness(
+    source: Path,
+    target: Path,
+    options: Options,
+    *,
+    force: bool,
+    writer: Writer | None = None,
+) -> str | None:
     """None when the English is current; otherwise why it is not.
 
     Reads hashes only (and, with a glossary, the article's terms): a run with
-    nothing to do loads no model and detects no language.
+    nothing to do loads no model and detects no language. ``writer`` is the
+    engine and model this run would translate with; English another one wrote
+    is stale, so that installing a better model replaces the old machine text.
     """
     if not target.exists():
         return "missing"
@@ -202,12 +210,36 @@ def freshness(source: Path, target: Path, options: Options, *, force: bool) -> s
         return "forced"
     if record.get("source_sha256") != hashlib.sha256(source.read_bytes()).hexdigest():
         return "source changed"
+    if writer is not None and not same_writer(record, writer):
+        return "model changed"
     if options.glossary is not None:
         plain = replace(options, source_language="nl")  # hashes need no language detection
         article = load(source, plain)
         if record.get("glossary_sha256") != uses_hash(article_terms(article, options.glossary)):
             return "glossary changed"
     return None
+
+
+Writer = tuple[str, str]
+"""An engine's name and its model (``name@version``, or ``none``), as provenance records them."""
+
+
+def current_writer(settings: Settings) -> Writer | None:
+    """The engine and model a run with these settings would write with, read from metadata.
+
+    None when that cannot be told without loading anything (no model installed):
+    such a run fails anyway if it has anything to translate.
+    """
+    engine = LazyEngine(settings)
+    try:
+        return engine.name, engine.model
+    except TranslatorError:
+        return None
+
+
+def same_writer(record: Mapping[str, Any], writer: Writer | None) -> bool:
+    """Whether an English file's record names this engine and model (or none is known)."""
+    return writer is None or (str(record.get("engine")), str(record.get("model"))) == writer
 
 
 # --- reusing segments ------------------------------------------------------------------------
@@ -230,10 +262,12 @@ def plan_reuse(
     corrections: Mapping[str, str],
     *,
     keep_edits: bool,
+    writer: Writer | None = None,
 ) -> Plan:
     """Keep the English of every segment whose Dutch key is unchanged.
 
-    A person's correction to such a segment is kept. Where a corrected
+    A person's correction to such a segment is kept; machine English is kept
+    only when ``writer`` (this run's engine and model) also wrote it. Where a corrected
     segment's Dutch changed, the new Dutch is translated afresh and the edit
     reported as replaced, or, with keep_edits, the edit is kept and reported as
     needing review. A correction made elsewhere to the same Dutch is used too.
@@ -243,7 +277,8 @@ def plan_reuse(
     if previous is not None:
         plan.changed = tuple(str(previous.record.get("changed", "")).split())
     old = list(previous.entries) if previous is not None else []
-    by_key = {e.key: e for e in old}
+    machine_ok = previous is not None and same_writer(previous.record, writer)
+    by_key = {e.key: e for e in old if e.edited or machine_ok}
     for i in article.todo:
         if keys[i] in by_key:
             entry = by_key[keys[i]]
@@ -279,11 +314,26 @@ def plan_reuse(
 # --- running -----------------------------------------------------------------------------------
 
 
+def lock_path(root: Path) -> Path:
+    """The lock file for a content tree: in the user cache, named by the tree's real path.
+
+    Kept out of the tree so that ``git add content`` never commits it, and keyed
+    by the resolved path so that two spellings of one tree share one lock.
+    """
+    return cache_home() / "translator" / "locks" / f"{tree_key(root)}.lock"
+
+
+def tree_key(root: Path) -> str:
+    """A short name for a content tree, the same however its path is spelled."""
+    return hashlib.sha256(str(root.resolve()).encode("utf-8")).hexdigest()[:16]
+
+
 @contextlib.contextmanager
 def locked(root: Path, *, wait: bool) -> Iterator[None]:
     """Hold the tree's lock file for the run; a second run waits or is told."""
-    path = root / LOCK_NAME
+    path = lock_path(root)
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         handle = path.open("a+")
     except OSError as exc:
         raise LockedError(f"cannot create the lock file: {exc.strerror}", path=path) from None
@@ -325,14 +375,17 @@ def run_batch(
     decoding: Callable[[int, int], None] | None = None,
 ) -> BatchReport:
     """Bring the English side of a content tree up to date (or, with check, report)."""
-    items, stale = _survey(root, options, layout, shard, force=force, progress=None)
+    writer = current_writer(settings)
+    items, stale = _survey(root, options, layout, shard, force=force, writer=writer)
     report = BatchReport(root, items, check)
     if check or not stale:
         for item in items:
             if progress is not None:
                 progress(item)
         return report
-    articles, plans = _prepare(stale, options, settings.memory, keep_edits=keep_edits, force=force)
+    articles, plans = _prepare(
+        stale, options, settings.memory, keep_edits=keep_edits, force=force, writer=writer
+    )
     results = _translate(articles, plans, settings, options, jobs, decoding)
     for item in items:
         if item in stale:
@@ -349,7 +402,7 @@ def _survey(
     shard: tuple[int, int] | None,
     *,
     force: bool,
-    progress: Callable[[Item], None] | None,
+    writer: Writer | None,
 ) -> tuple[list[Item], list[Item]]:
     items, stale = [], []
     for source in find_articles(root, layout):
@@ -359,7 +412,7 @@ def _survey(
         items.append(item)
         try:
             item.target = target_for(source, root, layout)
-            item.reason = freshness(source, item.target, options, force=force)
+            item.reason = freshness(source, item.target, options, force=force, writer=writer)
         except TranslatorError as exc:
             item.status, item.error = "failed", str(exc)
             continue
@@ -396,6 +449,7 @@ def _prepare(
     *,
     keep_edits: bool,
     force: bool,
+    writer: Writer | None,
 ) -> tuple[dict[Path, Article], dict[Path, Plan]]:
     articles: dict[Path, Article] = {}
     previous: dict[Path, Previous | None] = {}
@@ -409,7 +463,12 @@ def _prepare(
     corrections = _corrections(articles, previous, options.glossary, memory_path)
     plans = {
         path: plan_reuse(
-            article, previous[path], options.glossary, corrections, keep_edits=keep_edits
+            article,
+            previous[path],
+            options.glossary,
+            corrections,
+            keep_edits=keep_edits,
+            writer=writer,
         )
         for path, article in articles.items()
     }

@@ -63,6 +63,9 @@ class Options:
     """Top-level front-matter keys whose values are translated."""
     glossary: Glossary | None = None
     """Terms enforced in every translation; None enforces none."""
+    site_language: str | None = None
+    """The language the site declares (Hugo's defaultContentLanguage, the source-language
+    setting): a page too short or unclear to tell follows it instead of being skipped."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,15 +210,17 @@ def load(path: Path, options: Options = Options(), *, text: str | None = None) -
     if options.source_language is not None:
         language, english = Detection(options.source_language, 1.0), frozenset[int]()
     else:
-        language = detect.detect(" ".join(s.prose for s in segments))
-        segments = tuple(
-            protect.keep_elements(s, text, detect.is_clearly_english) for s in segments
-        )
-        english = frozenset(
-            i
-            for i, s in enumerate(segments)
-            if s.translatable and detect.is_clearly_english(s.prose)
-        )
+        language = detect.article_language((s.prose for s in segments), site=options.site_language)
+        english = frozenset[int]()
+        if language.language == SOURCE_LANGUAGE:  # English notes matter in Dutch articles only
+            segments = tuple(
+                protect.keep_elements(s, text, detect.is_clearly_english) for s in segments
+            )
+            english = frozenset(
+                i
+                for i, s in enumerate(segments)
+                if s.translatable and detect.is_clearly_english(s.prose)
+            )
     return Article(
         path=path,
         raw=text,
