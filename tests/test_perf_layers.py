@@ -30,12 +30,18 @@ def imports() -> dict[str, set[str]]:
         for node in ast.walk(ast.parse(path.read_text("utf-8"))):
             if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("translator"):
                 assert node.module is not None
-                if node.module == "translator":  # from translator import pipeline, __version__
-                    found.update(f"translator.{alias.name}" for alias in node.names)
-                else:
-                    found.add(node.module)
+                # from translator import pipeline; from translator.engines import placement
+                submodules = {f"{node.module}.{alias.name}" for alias in node.names}
+                modules = {m for m in submodules if _is_module(m)}
+                package = set() if node.module == "translator" else {node.module}
+                found.update(modules or package)
         graph[module_name(path)] = found
     return {name: {d for d in deps if d in graph and d != name} for name, deps in graph.items()}
+
+
+def _is_module(name: str) -> bool:
+    path = REPO.joinpath(*name.split("."))
+    return path.with_suffix(".py").is_file() or (path / "__init__.py").is_file()
 
 
 def cycle_from(graph: dict[str, set[str]], start: str) -> list[str] | None:
