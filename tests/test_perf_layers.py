@@ -25,23 +25,22 @@ def module_name(path: Path) -> str:
 def imports() -> dict[str, set[str]]:
     """Each module and the translator modules it imports, anywhere in its code."""
     graph: dict[str, set[str]] = {}
+    modules = {module_name(path) for path in PACKAGE.rglob("*.py")}
     for path in sorted(PACKAGE.rglob("*.py")):
         found: set[str] = set()
         for node in ast.walk(ast.parse(path.read_text("utf-8"))):
             if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("translator"):
                 assert node.module is not None
-                # from translator import pipeline; from translator.engines import placement
-                submodules = {f"{node.module}.{alias.name}" for alias in node.names}
-                modules = {m for m in submodules if _is_module(m)}
-                package = set() if node.module == "translator" else {node.module}
-                found.update(modules or package)
+                # from translator import pipeline, __version__ / from translator.engines
+                # import placement: a submodule is the dependency, not its package
+                # (translator's own names, like __version__, need no module).
+                for alias in node.names:
+                    sub = f"{node.module}.{alias.name}"
+                    found.add(
+                        sub if sub in modules or node.module == "translator" else node.module
+                    )
         graph[module_name(path)] = found
     return {name: {d for d in deps if d in graph and d != name} for name, deps in graph.items()}
-
-
-def _is_module(name: str) -> bool:
-    path = REPO.joinpath(*name.split("."))
-    return path.with_suffix(".py").is_file() or (path / "__init__.py").is_file()
 
 
 def cycle_from(graph: dict[str, set[str]], start: str) -> list[str] | None:
