@@ -22,7 +22,8 @@ from translator.segment import Atom, AtomKind, Segment, join_protected
 
 PLACEHOLDER = re.compile(r"⟦(\d+)(?:=[^⟧]*)?⟧")
 """A placeholder: ``⟦3⟧`` for markup, ``⟦4=municipalities⟧`` for a glossary term,
-``⟦5=⟧`` for markup that stands as a word of the sentence (a code span, an autolink).
+``⟦5=⟧`` for markup that stands as a word of the sentence (a code span, an autolink,
+an image).
 
 A term placeholder carries its English target so that an engine can use it as
 a hint (the Argos engine writes it into the sentence it decodes); a word
@@ -30,8 +31,13 @@ placeholder tells the engine that a word stood there (the Argos engine writes an
 opaque stand-in word that the model carries to its English place). Whatever an
 engine does to the hint, the placeholder is restored by its number.
 """
-_WORD_LIKE = re.compile(r"(`+)[^`](?:.*?[^`])?\1|<[A-Za-z][A-Za-z0-9+.-]{1,31}:[^<>\s]*>", re.S)
-"""Markup that is a word of the sentence on its own: a code span, an autolink."""
+_WORD_LIKE = re.compile(
+    r"(`+)[^`](?:.*?[^`])?\1"  # a code span
+    r"|<[A-Za-z][A-Za-z0-9+.-]{1,31}:[^<>\s]*>"  # an autolink
+    r"|!\[[^\]]*\]\([^()]*\)",  # an inline image
+    re.S,
+)
+"""Markup that is a word of the sentence on its own."""
 
 _ANY_PLACEHOLDER = re.compile(r"⟦\d+(?:=[^⟧]*)?⟧")  # without groups, for re.split
 _SENTENCE_END = re.compile(r"(?:^|[.!?\u2026][\"')\]\u201d\u2019]*)\s*$")
