@@ -15,7 +15,7 @@ import fcntl
 import hashlib
 import os
 import shutil
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from multiprocessing import get_context
@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from translator import output
-from translator.config import Settings
+from translator.config import Settings, cache_home
 from translator.engines import Engine, load_engine
 from translator.errors import OutputError, TranslatorError
 from translator.glossary import Glossary, uses_hash
@@ -33,6 +33,7 @@ from translator.pipeline import (
     Options,
     Result,
     article_terms,
+    glossary_fingerprint,
     load,
     not_dutch,
     segment_keys,
@@ -41,7 +42,6 @@ from translator.pipeline import (
 from translator.previous import Previous, read_previous, read_record
 
 Layout = Literal["bundle", "tree"]
-LOCK_NAME = ".translator.lock"
 
 
 class LockedError(TranslatorError):
@@ -67,8 +67,8 @@ class Item:
     """Human edits kept, replaced or needing review, with their lines."""
     terms_expected: int = 0
     terms_present: int = 0
-    article: Article | None = field(default=None, repr=False)
-    """The loaded article, kept from the survey so it is not read twice."""
+    reported: bool = field(default=False, repr=False)
+    """Whether the progress callback has seen it."""
 
     def as_json(self, root: Path) -> dict[str, Any]:
         return {
@@ -180,11 +180,21 @@ def in_shard(path: Path, root: Path, shard: tuple[int, int] | None) -> bool:
 # --- deciding what is stale ------------------------------------------------------------------
 
 
-def freshness(source: Path, target: Path, options: Options, *, force: bool) -> str | None:
+def freshness(
+    source: Path,
+    target: Path,
+    options: Options,
+    *,
+    force: bool,
+    writer: Writer | None = None,
+) -> str | None:
     """None when the English is current; otherwise why it is not.
 
-    Reads hashes only (and, with a glossary, the article's terms): a run with
-    nothing to do loads no model and detects no language.
+    Reads hashes only (and, when the glossary changed since the English was
+    written, the article's terms): a run with nothing to do loads no model and
+    detects no language. ``writer`` is the engine and model this run would
+    translate with; English another one wrote is stale, so that installing a
+    better model replaces the old machine text.
     """
     if not target.exists():
         return "missing"
@@ -202,12 +212,38 @@ def freshness(source: Path, target: Path, options: Options, *, force: bool) -> s
         return "forced"
     if record.get("source_sha256") != hashlib.sha256(source.read_bytes()).hexdigest():
         return "source changed"
+    if writer is not None and not same_writer(record, writer):
+        return "model changed"
     if options.glossary is not None:
+        if record.get("glossary_all_sha256") == glossary_fingerprint(options.glossary):
+            return None  # the glossary is as it was, so are the terms this article uses
         plain = replace(options, source_language="nl")  # hashes need no language detection
         article = load(source, plain)
         if record.get("glossary_sha256") != uses_hash(article_terms(article, options.glossary)):
             return "glossary changed"
     return None
+
+
+Writer = tuple[str, str]
+"""An engine's name and its model (``name@version``, or ``none``), as provenance records them."""
+
+
+def current_writer(settings: Settings) -> Writer | None:
+    """The engine and model a run with these settings would write with, read from metadata.
+
+    None when that cannot be told without loading anything (no model installed):
+    such a run fails anyway if it has anything to translate.
+    """
+    engine = LazyEngine(settings)
+    try:
+        return engine.name, engine.model
+    except TranslatorError:
+        return None
+
+
+def same_writer(record: Mapping[str, Any], writer: Writer | None) -> bool:
+    """Whether an English file's record names this engine and model (or none is known)."""
+    return writer is None or (str(record.get("engine")), str(record.get("model"))) == writer
 
 
 # --- reusing segments ------------------------------------------------------------------------
@@ -230,10 +266,12 @@ def plan_reuse(
     corrections: Mapping[str, str],
     *,
     keep_edits: bool,
+    writer: Writer | None = None,
 ) -> Plan:
     """Keep the English of every segment whose Dutch key is unchanged.
 
-    A person's correction to such a segment is kept. Where a corrected
+    A person's correction to such a segment is kept; machine English is kept
+    only when ``writer`` (this run's engine and model) also wrote it. Where a corrected
     segment's Dutch changed, the new Dutch is translated afresh and the edit
     reported as replaced, or, with keep_edits, the edit is kept and reported as
     needing review. A correction made elsewhere to the same Dutch is used too.
@@ -243,8 +281,10 @@ def plan_reuse(
     if previous is not None:
         plan.changed = tuple(str(previous.record.get("changed", "")).split())
     old = list(previous.entries) if previous is not None else []
-    by_key = {e.key: e for e in old}
-    for i in article.todo:
+    machine_ok = previous is not None and same_writer(previous.record, writer)
+    by_key = {e.key: e for e in old if e.edited or machine_ok}
+    todo = article.todo
+    for i in todo:
         if keys[i] in by_key:
             entry = by_key[keys[i]]
             plan.reuse[i] = entry.english
@@ -255,7 +295,7 @@ def plan_reuse(
             plan.notes.append(
                 f"correction from another article used (line {article.segments[i].line})"
             )
-    order = [i for i in keys if i in article.todo]
+    order = [i for i in keys if i in todo]
     matcher = difflib.SequenceMatcher(
         a=[e.key for e in old], b=[keys[i] for i in order], autojunk=False
     )
@@ -279,11 +319,26 @@ def plan_reuse(
 # --- running -----------------------------------------------------------------------------------
 
 
+def lock_path(root: Path) -> Path:
+    """The lock file for a content tree: in the user cache, named by the tree's real path.
+
+    Kept out of the tree so that ``git add content`` never commits it, and keyed
+    by the resolved path so that two spellings of one tree share one lock.
+    """
+    return cache_home() / "translator" / "locks" / f"{tree_key(root)}.lock"
+
+
+def tree_key(root: Path) -> str:
+    """A short name for a content tree, the same however its path is spelled."""
+    return hashlib.sha256(str(root.resolve()).encode("utf-8")).hexdigest()[:16]
+
+
 @contextlib.contextmanager
 def locked(root: Path, *, wait: bool) -> Iterator[None]:
     """Hold the tree's lock file for the run; a second run waits or is told."""
-    path = root / LOCK_NAME
+    path = lock_path(root)
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         handle = path.open("a+")
     except OSError as exc:
         raise LockedError(f"cannot create the lock file: {exc.strerror}", path=path) from None
@@ -310,6 +365,11 @@ def locked(root: Path, *, wait: bool) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+CHUNK = 250
+"""Articles translated together: large enough to keep batching efficient, small enough
+that memory does not grow with the site (see README, *Benchmark*)."""
+
+
 def run_batch(
     root: Path,
     settings: Settings,
@@ -323,23 +383,84 @@ def run_batch(
     keep_edits: bool = False,
     progress: Callable[[Item], None] | None = None,
     decoding: Callable[[int, int], None] | None = None,
+    chunk: int | None = None,
 ) -> BatchReport:
-    """Bring the English side of a content tree up to date (or, with check, report)."""
-    items, stale = _survey(root, options, layout, shard, force=force, progress=None)
+    """Bring the English side of a content tree up to date (or, with check, report).
+
+    Stale articles are loaded, translated and written ``chunk`` (default
+    ``CHUNK``) at a time, so a first run over a large site holds a bounded number
+    of articles in memory; the output is the same byte for byte as in one chunk.
+    """
+    chunk = chunk or CHUNK
+    writer = current_writer(settings)
+    items, stale = _survey(root, options, layout, shard, force=force, check=check, writer=writer)
     report = BatchReport(root, items, check)
     if check or not stale:
-        for item in items:
-            if progress is not None:
-                progress(item)
+        _report(items, len(items), progress)
         return report
-    articles, plans = _prepare(stale, options, settings.memory, keep_edits=keep_edits, force=force)
-    results = _translate(articles, plans, settings, options, jobs, decoding)
-    for item in items:
-        if item in stale:
+    parts = [stale[k : k + chunk] for k in range(0, len(stale), chunk)]
+    # Corrections are shared between articles: with several chunks, gather them first.
+    edits = _edits(stale) if len(parts) > 1 and not force else None
+    decoded = _Decoding(decoding, len(stale))
+    engine = LazyEngine(settings, decoded if decoding is not None else None)
+    stored: set[str] = set()
+    for part in parts:
+        articles, plans = _prepare(
+            part,
+            options,
+            settings.memory,
+            keep_edits=keep_edits,
+            force=force,
+            edits=edits,
+            stored=stored,
+            writer=writer,
+        )
+        decoded.begin(len(part))
+        results = _translate(articles, plans, settings, options, jobs, engine)
+        for item in part:
             _finish(item, articles, plans, results, root, layout)
-        if progress is not None:
-            progress(item)
+        _report(items, items.index(part[-1]) + 1, progress)
+    if edits and settings.memory is not None:  # corrections whose Dutch no chunk had
+        _store_corrections(settings.memory, {}, {k: edits[k] for k in edits if k not in stored})
+    _report(items, len(items), progress)  # the current articles after the last stale one
     return report
+
+
+def _report(items: list[Item], until: int, progress: Callable[[Item], None] | None) -> None:
+    """Report the items before ``until`` that are not reported yet, in order."""
+    if progress is None:
+        return
+    for item in items[:until]:
+        if not item.reported:
+            item.reported = True
+            progress(item)
+
+
+class _Decoding:
+    """Decoding progress over all chunks: the engine reports within one chunk."""
+
+    def __init__(self, report: Callable[[int, int], None] | None, articles: int) -> None:
+        self.report = report
+        self.articles = articles
+        self.done = 0
+        """Sentences decoded in earlier chunks and this one so far."""
+        self.before = 0
+        """Sentences decoded in earlier chunks."""
+        self.earlier = 0
+        """Articles in earlier chunks."""
+        self.size = 0
+        """Articles in this chunk."""
+
+    def begin(self, articles: int) -> None:
+        self.before, self.earlier, self.size = self.done, self.earlier + self.size, articles
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.report is None:
+            return
+        self.done = self.before + done
+        # Later chunks' sentences are not counted yet: estimate them from this one's.
+        later = (self.articles - self.earlier - self.size) * total // max(1, self.size)
+        self.report(self.done, self.before + total + later)
 
 
 def _survey(
@@ -349,7 +470,8 @@ def _survey(
     shard: tuple[int, int] | None,
     *,
     force: bool,
-    progress: Callable[[Item], None] | None,
+    writer: Writer | None,
+    check: bool,
 ) -> tuple[list[Item], list[Item]]:
     items, stale = [], []
     for source in find_articles(root, layout):
@@ -359,16 +481,14 @@ def _survey(
         items.append(item)
         try:
             item.target = target_for(source, root, layout)
-            item.reason = freshness(source, item.target, options, force=force)
+            item.reason = freshness(source, item.target, options, force=force, writer=writer)
         except TranslatorError as exc:
             item.status, item.error = "failed", str(exc)
             continue
-        if item.reason == "missing":
-            # Only articles without a translation pay for language detection.
-            article = load_dutch(item, options)
-            if article is None:
-                continue
-            item.article = article
+        # Only articles without a translation pay for language detection: here to
+        # tell a check, later (one chunk at a time) when they are translated.
+        if item.reason == "missing" and check and load_dutch(item, options) is None:
+            continue
         if item.reason is not None:
             item.status = "stale"
             stale.append(item)
@@ -396,52 +516,92 @@ def _prepare(
     *,
     keep_edits: bool,
     force: bool,
+    writer: Writer | None,
+    edits: Mapping[str, str] | None = None,
+    stored: set[str] | None = None,
 ) -> tuple[dict[Path, Article], dict[Path, Plan]]:
+    """Load articles and their previous English, and plan what each keeps.
+
+    ``edits`` are the corrections of the whole run when it has several chunks;
+    otherwise they are found in these articles' English files.
+    """
     articles: dict[Path, Article] = {}
     previous: dict[Path, Previous | None] = {}
     for item in stale:
-        article = item.article or load_dutch(item, options)
+        article = load_dutch(item, options)
         if article is None:
             continue
         articles[item.source] = article
         assert item.target is not None
         previous[item.source] = None if force else read_previous(item.target)
-    corrections = _corrections(articles, previous, options.glossary, memory_path)
+    found = _found_edits(previous.values()) if edits is None else dict(edits)
+    corrections = _corrections(articles, found, options.glossary, memory_path, stored)
     plans = {
         path: plan_reuse(
-            article, previous[path], options.glossary, corrections, keep_edits=keep_edits
+            article,
+            previous[path],
+            options.glossary,
+            corrections,
+            keep_edits=keep_edits,
+            writer=writer,
         )
         for path, article in articles.items()
     }
     return articles, plans
 
 
-def _corrections(
-    articles: Mapping[Path, Article],
-    previous: Mapping[Path, Previous | None],
-    glossary: Glossary | None,
-    memory_path: Path | None,
-) -> dict[str, str]:
-    """People's corrections by segment key: found in this run's English files, and
-    remembered in the translation memory from earlier runs (where they are recorded)."""
-    found = {
+def _found_edits(previous: Iterable[Previous | None]) -> dict[str, str]:
+    """People's corrections in English files, by segment key."""
+    return {
         entry.key: entry.english
-        for prev in previous.values()
+        for prev in previous
         if prev is not None
         for entry in prev.entries
         if entry.edited
     }
+
+
+def _edits(stale: Sequence[Item]) -> dict[str, str]:
+    """The corrections in every stale article's English, read before the first chunk."""
+    return _found_edits(
+        read_previous(item.target) for item in stale if item.target and item.target.exists()
+    )
+
+
+def _corrections(
+    articles: Mapping[Path, Article],
+    found: dict[str, str],
+    glossary: Glossary | None,
+    memory_path: Path | None,
+    stored: set[str] | None = None,
+) -> dict[str, str]:
+    """People's corrections by segment key: found in this run's English files, and
+    remembered in the translation memory from earlier runs (where they are recorded).
+
+    ``stored`` collects the keys recorded so far when a run has several chunks.
+    """
     if memory_path is None:
         return found
+    dutch = {
+        key: article.segments[i].source_in(article.raw)
+        for article in articles.values()
+        for i, key in segment_keys(article, glossary).items()
+    }
+    if stored is None:
+        return _store_corrections(memory_path, dutch, found)
+    mine = {k: v for k, v in found.items() if k in dutch}
+    stored.update(mine)
+    return {**_store_corrections(memory_path, dutch, mine), **found}
+
+
+def _store_corrections(
+    memory_path: Path, dutch: Mapping[str, str], found: Mapping[str, str]
+) -> dict[str, str]:
+    """Record corrections with their Dutch; return those remembered for these segments."""
     from translator.memory import Memory  # noqa: PLC0415
 
     memory = Memory(memory_path)
     try:
-        dutch = {
-            key: article.segments[i].source_in(article.raw)
-            for article in articles.values()
-            for i, key in segment_keys(article, glossary).items()
-        }
         memory.store_corrections((k, dutch.get(k, ""), english) for k, english in found.items())
         return {**memory.corrections(dutch), **found}
     finally:
@@ -454,14 +614,13 @@ def _translate(
     settings: Settings,
     options: Options,
     jobs: int,
-    decoding: Callable[[int, int], None] | None = None,
+    engine: Engine,
 ) -> dict[Path, Result]:
     if not articles:
         return {}
     reuse = {path: Kept(plan.reuse, plan.changed) for path, plan in plans.items()}
     paths = list(articles)
     if jobs <= 1 or len(paths) < 2:
-        engine = LazyEngine(settings, decoding)
         done = translate_articles([articles[p] for p in paths], engine, options.glossary, reuse)
         return {r.path: r for r in done}
     groups = [paths[k::jobs] for k in range(jobs) if paths[k::jobs]]

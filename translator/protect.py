@@ -18,19 +18,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from translator.glossary import Glossary, TermMatch
-from translator.segment import Atom, AtomKind, Segment, join_protected
+from translator.segment import PLACEHOLDER, Atom, AtomKind, Segment, join_protected
 
-PLACEHOLDER = re.compile(r"⟦(\d+)(?:=[^⟧]*)?⟧")
-"""A placeholder: ``⟦3⟧`` for markup, ``⟦4=municipalities⟧`` for a glossary term,
-``⟦5=⟧`` for markup that stands as a word of the sentence (a code span, an autolink,
-an image).
-
-A term placeholder carries its English target so that an engine can use it as
-a hint (the Argos engine writes it into the sentence it decodes); a word
-placeholder tells the engine that a word stood there (the Argos engine writes an
-opaque stand-in word that the model carries to its English place). Whatever an
-engine does to the hint, the placeholder is restored by its number.
-"""
 _WORD_LIKE = re.compile(
     r"(`+)[^`](?:.*?[^`])?\1"  # a code span
     r"|<[A-Za-z][A-Za-z0-9+.-]{1,31}:[^<>\s]*>"  # an autolink

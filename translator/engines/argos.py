@@ -40,7 +40,7 @@ from translator.engines import placement
 from translator.errors import EngineError
 from translator.memory import Entry, Memory, normalize
 from translator.models import InstalledModel, find
-from translator.protect import PLACEHOLDER
+from translator.segment import PLACEHOLDER
 
 _PIECE = "\u2581"
 _KEEP_WEIGHT = 0.05
