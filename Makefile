@@ -58,7 +58,9 @@ demo:
 bench:
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/batch.py
+	$(BIN)/python bench/placement.py
 	$(BIN)/python bench/detect.py
+	$(BIN)/python bench/memory.py
 
 # Removes only English pages translator wrote and nobody edited since: a
 # person's translation or correction stays (translator clean lists it).

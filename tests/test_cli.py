@@ -206,7 +206,7 @@ def test_segments_lists_lines_and_placeholders(tmp_path: Path) -> None:
     assert lines[0].split() == ["2", "front_matter:title", "Kop"]
     assert lines[1].split() == ["5", "heading", "Titel"]
     assert lines[2].split()[:2] == ["7", "paragraph"]
-    assert lines[2].endswith("De ⟦1⟧gemeenten⟦2⟧ delen ⟦3⟧.")
+    assert lines[2].endswith("De ⟦1⟧gemeenten⟦2⟧ delen ⟦3=⟧.")  # a code span is a word
 
 
 def test_python_dash_m_and_help_are_fast_and_light() -> None:

@@ -16,22 +16,9 @@ from tests.test_adversarial import DropsPlaceholders
 from translator import glossary
 from translator.output import write_atomic
 from translator.pipeline import Options, translate_paths
+from translator.verify import VOID_ELEMENTS
 
-VOID = {
-    "area",
-    "base",
-    "br",
-    "col",
-    "embed",
-    "hr",
-    "img",
-    "input",
-    "link",
-    "meta",
-    "source",
-    "track",
-    "wbr",
-}
+VOID = VOID_ELEMENTS
 
 
 @dataclass

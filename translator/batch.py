@@ -15,7 +15,7 @@ import fcntl
 import hashlib
 import os
 import shutil
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from multiprocessing import get_context
@@ -33,6 +33,7 @@ from translator.pipeline import (
     Options,
     Result,
     article_terms,
+    glossary_fingerprint,
     load,
     not_dutch,
     segment_keys,
@@ -66,8 +67,8 @@ class Item:
     """Human edits kept, replaced or needing review, with their lines."""
     terms_expected: int = 0
     terms_present: int = 0
-    article: Article | None = field(default=None, repr=False)
-    """The loaded article, kept from the survey so it is not read twice."""
+    reported: bool = field(default=False, repr=False)
+    """Whether the progress callback has seen it."""
 
     def as_json(self, root: Path) -> dict[str, Any]:
         return {
@@ -189,10 +190,11 @@ def freshness(
 ) -> str | None:
     """None when the English is current; otherwise why it is not.
 
-    Reads hashes only (and, with a glossary, the article's terms): a run with
-    nothing to do loads no model and detects no language. ``writer`` is the
-    engine and model this run would translate with; English another one wrote
-    is stale, so that installing a better model replaces the old machine text.
+    Reads hashes only (and, when the glossary changed since the English was
+    written, the article's terms): a run with nothing to do loads no model and
+    detects no language. ``writer`` is the engine and model this run would
+    translate with; English another one wrote is stale, so that installing a
+    better model replaces the old machine text.
     """
     if not target.exists():
         return "missing"
@@ -213,6 +215,8 @@ def freshness(
     if writer is not None and not same_writer(record, writer):
         return "model changed"
     if options.glossary is not None:
+        if record.get("glossary_all_sha256") == glossary_fingerprint(options.glossary):
+            return None  # the glossary is as it was, so are the terms this article uses
         plain = replace(options, source_language="nl")  # hashes need no language detection
         article = load(source, plain)
         if record.get("glossary_sha256") != uses_hash(article_terms(article, options.glossary)):
@@ -279,7 +283,8 @@ def plan_reuse(
     old = list(previous.entries) if previous is not None else []
     machine_ok = previous is not None and same_writer(previous.record, writer)
     by_key = {e.key: e for e in old if e.edited or machine_ok}
-    for i in article.todo:
+    todo = article.todo
+    for i in todo:
         if keys[i] in by_key:
             entry = by_key[keys[i]]
             plan.reuse[i] = entry.english
@@ -290,7 +295,7 @@ def plan_reuse(
             plan.notes.append(
                 f"correction from another article used (line {article.segments[i].line})"
             )
-    order = [i for i in keys if i in article.todo]
+    order = [i for i in keys if i in todo]
     matcher = difflib.SequenceMatcher(
         a=[e.key for e in old], b=[keys[i] for i in order], autojunk=False
     )
@@ -360,6 +365,11 @@ def locked(root: Path, *, wait: bool) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+CHUNK = 250
+"""Articles translated together: large enough to keep batching efficient, small enough
+that memory does not grow with the site (see README, *Benchmark*)."""
+
+
 def run_batch(
     root: Path,
     settings: Settings,
@@ -373,26 +383,84 @@ def run_batch(
     keep_edits: bool = False,
     progress: Callable[[Item], None] | None = None,
     decoding: Callable[[int, int], None] | None = None,
+    chunk: int | None = None,
 ) -> BatchReport:
-    """Bring the English side of a content tree up to date (or, with check, report)."""
+    """Bring the English side of a content tree up to date (or, with check, report).
+
+    Stale articles are loaded, translated and written ``chunk`` (default
+    ``CHUNK``) at a time, so a first run over a large site holds a bounded number
+    of articles in memory; the output is the same byte for byte as in one chunk.
+    """
+    chunk = chunk or CHUNK
     writer = current_writer(settings)
-    items, stale = _survey(root, options, layout, shard, force=force, writer=writer)
+    items, stale = _survey(root, options, layout, shard, force=force, check=check, writer=writer)
     report = BatchReport(root, items, check)
     if check or not stale:
-        for item in items:
-            if progress is not None:
-                progress(item)
+        _report(items, len(items), progress)
         return report
-    articles, plans = _prepare(
-        stale, options, settings.memory, keep_edits=keep_edits, force=force, writer=writer
-    )
-    results = _translate(articles, plans, settings, options, jobs, decoding)
-    for item in items:
-        if item in stale:
+    parts = [stale[k : k + chunk] for k in range(0, len(stale), chunk)]
+    # Corrections are shared between articles: with several chunks, gather them first.
+    edits = _edits(stale) if len(parts) > 1 and not force else None
+    decoded = _Decoding(decoding, len(stale))
+    engine = LazyEngine(settings, decoded if decoding is not None else None)
+    stored: set[str] = set()
+    for part in parts:
+        articles, plans = _prepare(
+            part,
+            options,
+            settings.memory,
+            keep_edits=keep_edits,
+            force=force,
+            edits=edits,
+            stored=stored,
+            writer=writer,
+        )
+        decoded.begin(len(part))
+        results = _translate(articles, plans, settings, options, jobs, engine)
+        for item in part:
             _finish(item, articles, plans, results, root, layout)
-        if progress is not None:
-            progress(item)
+        _report(items, items.index(part[-1]) + 1, progress)
+    if edits and settings.memory is not None:  # corrections whose Dutch no chunk had
+        _store_corrections(settings.memory, {}, {k: edits[k] for k in edits if k not in stored})
+    _report(items, len(items), progress)  # the current articles after the last stale one
     return report
+
+
+def _report(items: list[Item], until: int, progress: Callable[[Item], None] | None) -> None:
+    """Report the items before ``until`` that are not reported yet, in order."""
+    if progress is None:
+        return
+    for item in items[:until]:
+        if not item.reported:
+            item.reported = True
+            progress(item)
+
+
+class _Decoding:
+    """Decoding progress over all chunks: the engine reports within one chunk."""
+
+    def __init__(self, report: Callable[[int, int], None] | None, articles: int) -> None:
+        self.report = report
+        self.articles = articles
+        self.done = 0
+        """Sentences decoded in earlier chunks and this one so far."""
+        self.before = 0
+        """Sentences decoded in earlier chunks."""
+        self.earlier = 0
+        """Articles in earlier chunks."""
+        self.size = 0
+        """Articles in this chunk."""
+
+    def begin(self, articles: int) -> None:
+        self.before, self.earlier, self.size = self.done, self.earlier + self.size, articles
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.report is None:
+            return
+        self.done = self.before + done
+        # Later chunks' sentences are not counted yet: estimate them from this one's.
+        later = (self.articles - self.earlier - self.size) * total // max(1, self.size)
+        self.report(self.done, self.before + total + later)
 
 
 def _survey(
@@ -403,6 +471,7 @@ def _survey(
     *,
     force: bool,
     writer: Writer | None,
+    check: bool,
 ) -> tuple[list[Item], list[Item]]:
     items, stale = [], []
     for source in find_articles(root, layout):
@@ -416,12 +485,10 @@ def _survey(
         except TranslatorError as exc:
             item.status, item.error = "failed", str(exc)
             continue
-        if item.reason == "missing":
-            # Only articles without a translation pay for language detection.
-            article = load_dutch(item, options)
-            if article is None:
-                continue
-            item.article = article
+        # Only articles without a translation pay for language detection: here to
+        # tell a check, later (one chunk at a time) when they are translated.
+        if item.reason == "missing" and check and load_dutch(item, options) is None:
+            continue
         if item.reason is not None:
             item.status = "stale"
             stale.append(item)
@@ -450,17 +517,25 @@ def _prepare(
     keep_edits: bool,
     force: bool,
     writer: Writer | None,
+    edits: Mapping[str, str] | None = None,
+    stored: set[str] | None = None,
 ) -> tuple[dict[Path, Article], dict[Path, Plan]]:
+    """Load articles and their previous English, and plan what each keeps.
+
+    ``edits`` are the corrections of the whole run when it has several chunks;
+    otherwise they are found in these articles' English files.
+    """
     articles: dict[Path, Article] = {}
     previous: dict[Path, Previous | None] = {}
     for item in stale:
-        article = item.article or load_dutch(item, options)
+        article = load_dutch(item, options)
         if article is None:
             continue
         articles[item.source] = article
         assert item.target is not None
         previous[item.source] = None if force else read_previous(item.target)
-    corrections = _corrections(articles, previous, options.glossary, memory_path)
+    found = _found_edits(previous.values()) if edits is None else dict(edits)
+    corrections = _corrections(articles, found, options.glossary, memory_path, stored)
     plans = {
         path: plan_reuse(
             article,
@@ -475,32 +550,58 @@ def _prepare(
     return articles, plans
 
 
-def _corrections(
-    articles: Mapping[Path, Article],
-    previous: Mapping[Path, Previous | None],
-    glossary: Glossary | None,
-    memory_path: Path | None,
-) -> dict[str, str]:
-    """People's corrections by segment key: found in this run's English files, and
-    remembered in the translation memory from earlier runs (where they are recorded)."""
-    found = {
+def _found_edits(previous: Iterable[Previous | None]) -> dict[str, str]:
+    """People's corrections in English files, by segment key."""
+    return {
         entry.key: entry.english
-        for prev in previous.values()
+        for prev in previous
         if prev is not None
         for entry in prev.entries
         if entry.edited
     }
+
+
+def _edits(stale: Sequence[Item]) -> dict[str, str]:
+    """The corrections in every stale article's English, read before the first chunk."""
+    return _found_edits(
+        read_previous(item.target) for item in stale if item.target and item.target.exists()
+    )
+
+
+def _corrections(
+    articles: Mapping[Path, Article],
+    found: dict[str, str],
+    glossary: Glossary | None,
+    memory_path: Path | None,
+    stored: set[str] | None = None,
+) -> dict[str, str]:
+    """People's corrections by segment key: found in this run's English files, and
+    remembered in the translation memory from earlier runs (where they are recorded).
+
+    ``stored`` collects the keys recorded so far when a run has several chunks.
+    """
     if memory_path is None:
         return found
+    dutch = {
+        key: article.segments[i].source_in(article.raw)
+        for article in articles.values()
+        for i, key in segment_keys(article, glossary).items()
+    }
+    if stored is None:
+        return _store_corrections(memory_path, dutch, found)
+    mine = {k: v for k, v in found.items() if k in dutch}
+    stored.update(mine)
+    return {**_store_corrections(memory_path, dutch, mine), **found}
+
+
+def _store_corrections(
+    memory_path: Path, dutch: Mapping[str, str], found: Mapping[str, str]
+) -> dict[str, str]:
+    """Record corrections with their Dutch; return those remembered for these segments."""
     from translator.memory import Memory  # noqa: PLC0415
 
     memory = Memory(memory_path)
     try:
-        dutch = {
-            key: article.segments[i].source_in(article.raw)
-            for article in articles.values()
-            for i, key in segment_keys(article, glossary).items()
-        }
         memory.store_corrections((k, dutch.get(k, ""), english) for k, english in found.items())
         return {**memory.corrections(dutch), **found}
     finally:
@@ -513,14 +614,13 @@ def _translate(
     settings: Settings,
     options: Options,
     jobs: int,
-    decoding: Callable[[int, int], None] | None = None,
+    engine: Engine,
 ) -> dict[Path, Result]:
     if not articles:
         return {}
     reuse = {path: Kept(plan.reuse, plan.changed) for path, plan in plans.items()}
     paths = list(articles)
     if jobs <= 1 or len(paths) < 2:
-        engine = LazyEngine(settings, decoding)
         done = translate_articles([articles[p] for p in paths], engine, options.glossary, reuse)
         return {r.path: r for r in done}
     groups = [paths[k::jobs] for k in range(jobs) if paths[k::jobs]]
@@ -596,10 +696,14 @@ def _finish(
     item.reused = result.stats.reused
     item.terms_expected = result.stats.terms_expected
     item.terms_present = result.stats.terms_present
-    item.notes = plan.notes + [
-        f"glossary term {m.term!r} should be {m.target!r} but is missing (line {m.line})"
-        for m in result.misses
-    ]
+    item.notes = (
+        plan.notes
+        + [
+            f"glossary term {m.term!r} should be {m.target!r} but is {m.problem} (line {m.line})"
+            for m in result.misses
+        ]
+        + [f"markup placed with low confidence (line {line})" for line in result.uncertain]
+    )
     if result.status != "translated" or result.text is None:
         item.status = "failed"
         item.error = str(result.error)

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from translator.errors import ConfigError
+from translator.files import default_glossary
 from translator.front_matter import DEFAULT_KEYS
-from translator.glossary import default_path as default_glossary
 
 if sys.version_info >= (3, 11):
     import tomllib

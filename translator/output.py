@@ -9,14 +9,20 @@ the user asks with ``--force``.
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
-import tempfile
 from pathlib import Path
 
 from translator.errors import OutputError
+from translator.files import write_atomic
 from translator.front_matter import PROVENANCE_KEY
+
+__all__ = [
+    "check_target",
+    "is_translation",
+    "target_path",
+    "write_atomic",
+    "written_by_translator",
+]
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 _SOURCE_LANGUAGE = re.compile(r"\.nl$", re.IGNORECASE)
@@ -79,32 +85,3 @@ def check_target(source: Path, target: Path, *, force: bool) -> None:
             "Move it away, or pass --force to overwrite it",
             path=source,
         )
-
-
-def write_atomic(path: Path, text: str) -> bool:
-    """Write ``text`` as UTF-8 unless the file already holds it; return whether it was written."""
-    data = text.encode("utf-8")
-    with contextlib.suppress(OSError):
-        if path.read_bytes() == data:
-            return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        mode = path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask()
-        Path(tmp).chmod(mode)
-        Path(tmp).replace(path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            Path(tmp).unlink()
-        raise
-    return True
-
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current

@@ -45,6 +45,7 @@ FLAGS = {
     "changed": "new since the last review",
     "human": "edited by a person",
     "repaired": "markup repaired",
+    "uncertain": "markup placed with low confidence",
     "english": "left in English",
     "miss": "glossary term missing",
 }
@@ -154,6 +155,7 @@ def _review(
     old = {e.key: e for e in (previous.entries if previous is not None else ())}
     record = previous.record if previous is not None else {}
     repaired = set(str(record.get("repaired", "")).split())
+    uncertain = set(str(record.get("uncertain", "")).split())
     fresh = set(str(record.get("changed", "")).split())  # what the last run translated
     if item.status == "up-to-date" and fresh:
         item.status = "translated"
@@ -179,6 +181,8 @@ def _review(
                 row.flags.append("human")
             if entry.key in repaired:
                 row.flags.append("repaired")
+            if entry.key in uncertain:
+                row.flags.append("uncertain")
             row.english, missing = _english_html(entry.english, seg, terms, md, article)
             review.expected += len(terms)
             review.present += len(terms) - len(missing)

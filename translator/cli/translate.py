@@ -237,6 +237,13 @@ def _engine_factory(
     return factory
 
 
+_PROBLEMS = {
+    "missing": "missing",
+    "duplicated": "written more often than the Dutch uses it",
+    "mangled": "glued to another word",
+}
+
+
 def _adherence(results: Sequence[Result]) -> None:
     """Warn about every glossary target that is missing, then print the adherence."""
     expected = sum(r.stats.terms_expected for r in results if r.status == "translated")
@@ -245,7 +252,14 @@ def _adherence(results: Sequence[Result]) -> None:
         for miss in result.misses:
             click.secho(
                 f"Warning: {miss.path}:{miss.line}: glossary term {miss.term!r} "
-                f"should be {miss.target!r} but is missing",
+                f"should be {miss.target!r} but is {_PROBLEMS[miss.problem]}",
+                fg="yellow",
+                err=True,
+            )
+        for line in result.uncertain:
+            click.secho(
+                f"Warning: {result.path}:{line}: markup placed with low confidence; "
+                "check which English words it marks",
                 fg="yellow",
                 err=True,
             )
