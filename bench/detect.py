@@ -16,17 +16,15 @@ detection's two entry points wrapped in CPU timers.
 
 Both sides run as fresh processes with the same settings (tiny model, int8,
 no memory, no glossary), so start-up and imports count on both. Wall and CPU
-(user + system of the child) times are printed; the goals use wall time.
-Writes build/bench-detect.json.
+(user + system of the child) times are both printed; on a shared machine the
+CPU figures are the steadier ones. Writes build/bench-detect.json.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import resource
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -37,6 +35,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
+from paired import alternate, compare, goal, save  # noqa: E402
 from run import corpus  # noqa: E402
 
 ROUNDS_BATCH = 4
@@ -44,45 +43,21 @@ ROUNDS_TRANSLATE = 8
 COMMON = ["--engine", "argos", "--no-memory", "--no-glossary", "--compute-type", "int8"]
 
 
-def timed(folder: Path, args: list[str]) -> tuple[float, float]:
-    """Wall and CPU seconds of one translator process."""
+def process(folder: Path, args: list[str], reset: Path | None = None) -> dict[str, Any]:
+    """Wall and CPU seconds of one translator process (after removing reset's English)."""
+    if reset is not None:
+        for english in reset.rglob("*.en.md"):
+            english.unlink()
     env = {**os.environ, "HOME": str(folder), "TRANSLATOR_MODELS_DIR": str(folder / "models")}
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     subprocess.run(
-        [sys.executable, "-m", "translator", *args],
-        capture_output=True,
-        env=env,
-        check=True,
+        [sys.executable, "-m", "translator", *args], capture_output=True, env=env, check=True
     )
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return wall, cpu
-
-
-def paired(
-    rounds: int, a: list[str], b: list[str], folder: Path, reset: Path | None = None
-) -> dict[str, object]:
-    """Run A and B alternately; per-round ratios B/A of wall and CPU time."""
-    walls: dict[str, list[float]] = {"a": [], "b": []}
-    cpus: dict[str, list[float]] = {"a": [], "b": []}
-    for n in range(rounds):
-        for side in ("a", "b") if n % 2 == 0 else ("b", "a"):
-            if reset is not None:
-                for english in reset.rglob("*.en.md"):
-                    english.unlink()
-            wall, cpu = timed(folder, a if side == "a" else b)
-            walls[side].append(wall)
-            cpus[side].append(cpu)
-    return {
-        "wall_a": walls["a"],
-        "wall_b": walls["b"],
-        "wall_ratio": statistics.median(
-            y / x for x, y in zip(walls["a"], walls["b"], strict=True)
-        ),
-        "cpu_ratio": statistics.median(y / x for x, y in zip(cpus["a"], cpus["b"], strict=True)),
-    }
+    return {"wall": wall, "cpu": cpu}
 
 
 def instrumented(folder: Path, site: Path) -> tuple[float, float]:
@@ -131,59 +106,53 @@ def main() -> None:
         site = folder / "site"
         site.mkdir()
         corpus(site)
-        shutil.copytree(
-            ROOT / "content", site / "content", ignore=shutil.ignore_patterns("*.en.*")
-        )
+        sample = shutil.ignore_patterns("*.en.*")
+        shutil.copytree(ROOT / "content", site / "content", ignore=sample)
         install_file(folder / "models", build_model(folder / "tiny.argosmodel"))
-        first = paired(
-            ROUNDS_BATCH,
-            ["batch", *COMMON, str(site)],
-            ["batch", *COMMON, "--from", "nl", str(site)],
-            folder,
-            reset=site,
+        first = compare(
+            *alternate(
+                lambda: process(folder, ["batch", *COMMON, "--from", "nl", str(site)], site),
+                lambda: process(folder, ["batch", *COMMON, str(site)], site),
+                ROUNDS_BATCH,
+            )
         )
         inside, whole = instrumented(folder, site)
-        article = site / "content" / "over-t3d" / "index.md"
-        single = paired(
-            ROUNDS_TRANSLATE,
-            ["translate", *COMMON, "-o", "-", str(article)],
-            ["translate", *COMMON, "--from", "nl", "-o", "-", str(article)],
-            folder,
+        article = str(site / "content" / "over-t3d" / "index.md")
+        single = compare(
+            *alternate(
+                lambda: process(folder, ["translate", *COMMON, "-o", "-", article]),
+                lambda: process(
+                    folder, ["translate", *COMMON, "--from", "nl", "-o", "-", article]
+                ),
+                ROUNDS_TRANSLATE,
+            )
         )
-    share = 1 - float(first["wall_ratio"])  # type: ignore[arg-type]
-    cost = 1 / float(single["wall_ratio"])  # type: ignore[arg-type]
     articles = len(list((ROOT / "content").rglob("index*.md"))) + 200
     print(f"settings, both sides: {' '.join(COMMON)}; tiny word-for-word model")
-    print("A: default (detection on); B: --from nl (detection off); median of per-round B/A")
-    print(
-        f"first batch run, {articles} articles, {ROUNDS_BATCH} rounds: detection share "
-        f"{100 * share:.1f}% of wall time (goal <= 10%), CPU share "
-        f"{100 * (1 - float(first['cpu_ratio'])):.1f}%"  # type: ignore[arg-type]
+    goal(
+        f"detection <= 10% of a default first batch run ({articles} articles, "
+        f"{ROUNDS_BATCH} paired rounds, 1 - median(--from nl / default))",
+        f"{100 * (1 - first['wall_ratio']):.1f}% of wall time, "
+        f"{100 * (1 - first['cpu_ratio']):.1f}% of CPU time",
     )
-    print(
-        f"first batch run in-process, detection timed from inside: {inside:.2f} s of "
-        f"{whole:.2f} s CPU = {100 * inside / whole:.1f}% (goal <= 10%)"
+    goal(
+        "detection <= 10% of a default first batch run (in process, timed from inside)",
+        f"{inside:.2f} s of {whole:.2f} s CPU = {100 * inside / whole:.1f}%",
     )
-    print(
-        f"translate one article, {ROUNDS_TRANSLATE} rounds: default / --from nl = "
-        f"{cost:.2f}x wall (goal <= 1.2x), "
-        f"{1 / float(single['cpu_ratio']):.2f}x CPU"  # type: ignore[arg-type]
+    goal(
+        f"translate one article <= 1.2x --from nl ({ROUNDS_TRANSLATE} paired rounds, "
+        "median of default / --from nl)",
+        f"{single['wall_ratio']:.2f}x wall, {single['cpu_ratio']:.2f}x CPU",
     )
-    out = ROOT / "build" / "bench-detect.json"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(
-        json.dumps(
-            {
-                "first_run": first,
-                "translate": single,
-                "share": share,
-                "cost": cost,
-                "inside": {"detection_cpu": inside, "run_cpu": whole},
-            }
-        ),
-        encoding="utf-8",
+    save(
+        "bench-detect.json",
+        {
+            "settings": COMMON,
+            "first_run": first,
+            "in_process": {"detection_cpu": inside, "run_cpu": whole},
+            "translate": single,
+        },
     )
-    print(f"wrote {out.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

@@ -34,9 +34,10 @@ from translator import __version__, output
 from translator.batch import Item, find_articles, freshness, load_dutch, target_for, tree_key
 from translator.config import cache_home
 from translator.errors import TranslatorError
+from translator.files import text_hash
 from translator.glossary import Glossary
 from translator.models import is_word_for_word
-from translator.pipeline import Article, Options, segment_keys, text_hash
+from translator.pipeline import Article, Options, segment_keys
 from translator.previous import Entry, Previous, read_previous
 from translator.protect import TermUse, protect
 from translator.segment import AtomKind, Segment
