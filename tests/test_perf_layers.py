@@ -25,15 +25,20 @@ def module_name(path: Path) -> str:
 def imports() -> dict[str, set[str]]:
     """Each module and the translator modules it imports, anywhere in its code."""
     graph: dict[str, set[str]] = {}
+    modules = {module_name(path) for path in PACKAGE.rglob("*.py")}
     for path in sorted(PACKAGE.rglob("*.py")):
         found: set[str] = set()
         for node in ast.walk(ast.parse(path.read_text("utf-8"))):
             if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("translator"):
                 assert node.module is not None
-                if node.module == "translator":  # from translator import pipeline, __version__
-                    found.update(f"translator.{alias.name}" for alias in node.names)
-                else:
-                    found.add(node.module)
+                # from translator import pipeline, __version__ / from translator.engines
+                # import placement: a submodule is the dependency, not its package
+                # (translator's own names, like __version__, need no module).
+                for alias in node.names:
+                    sub = f"{node.module}.{alias.name}"
+                    found.add(
+                        sub if sub in modules or node.module == "translator" else node.module
+                    )
         graph[module_name(path)] = found
     return {name: {d for d in deps if d in graph and d != name} for name, deps in graph.items()}
 
