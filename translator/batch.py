@@ -365,7 +365,7 @@ def locked(root: Path, *, wait: bool) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-CHUNK = 250
+CHUNK = 100
 """Articles translated together: large enough to keep batching efficient, small enough
 that memory does not grow with the site (see README, *Benchmark*)."""
 
