@@ -55,7 +55,7 @@ class Item:
     source: Path
     target: Path | None
     status: str = "up-to-date"
-    """translated, up-to-date, stale (with --check), skipped or failed."""
+    """translated, up-to-date, stale (with --check), needs-review, skipped or failed."""
     language: str | None = None
     error: str | None = None
     reason: str | None = None
@@ -91,7 +91,7 @@ class BatchReport:
 
     @property
     def failed(self) -> bool:
-        bad = {"failed", "stale"} if self.check else {"failed"}
+        bad = {"failed", "stale", "needs-review"} if self.check else {"failed"}
         return any(item.status in bad for item in self.items)
 
     def totals(self) -> dict[str, int]:
@@ -102,7 +102,7 @@ class BatchReport:
             "files": len(self.items),
             **{
                 s: counts.get(s, 0)
-                for s in ("translated", "up-to-date", "stale", "skipped", "failed")
+                for s in ("translated", "up-to-date", "stale", "needs-review", "skipped", "failed")
             },
             "segments": sum(i.total for i in self.items),
             "engine": sum(i.engine for i in self.items),
@@ -221,6 +221,11 @@ class Plan:
     notes: list[str] = field(default_factory=list)
     changed: tuple[str, ...] = ()
     """What the previous translation recorded as new (see ``pipeline.Kept``)."""
+    human: set[int] = field(default_factory=set)
+    """Indices among ``reuse`` whose English a person wrote."""
+
+    def kept(self) -> Kept:
+        return Kept(self.reuse, self.changed, frozenset(self.human))
 
 
 def plan_reuse(
@@ -249,9 +254,11 @@ def plan_reuse(
             entry = by_key[keys[i]]
             plan.reuse[i] = entry.english
             if entry.edited:
+                plan.human.add(i)
                 plan.notes.append(f"human edit kept (English line {entry.line})")
         elif keys[i] in corrections:
             plan.reuse[i] = corrections[keys[i]]
+            plan.human.add(i)
             plan.notes.append(
                 f"correction from another article used (line {article.segments[i].line})"
             )
@@ -268,6 +275,7 @@ def plan_reuse(
             where = f"English line {entry.line}, Dutch line {article.segments[index].line}"
             if keep_edits:
                 plan.reuse[index] = entry.english
+                plan.human.add(index)
                 plan.notes.append(
                     f"needs review: human edit kept though its Dutch changed ({where})"
                 )
@@ -327,6 +335,9 @@ def run_batch(
     """Bring the English side of a content tree up to date (or, with check, report)."""
     items, stale = _survey(root, options, layout, shard, force=force, progress=None)
     report = BatchReport(root, items, check)
+    if check:
+        for item in stale:
+            _needs_review(item, read_previous(item.target) if item.target else None)
     if check or not stale:
         for item in items:
             if progress is not None:
@@ -403,9 +414,12 @@ def _prepare(
         article = item.article or load_dutch(item, options)
         if article is None:
             continue
-        articles[item.source] = article
         assert item.target is not None
-        previous[item.source] = None if force else read_previous(item.target)
+        prev = None if force else read_previous(item.target)
+        if _needs_review(item, prev):
+            continue
+        articles[item.source] = article
+        previous[item.source] = prev
     corrections = _corrections(articles, previous, options.glossary, memory_path)
     plans = {
         path: plan_reuse(
@@ -414,6 +428,16 @@ def _prepare(
         for path, article in articles.items()
     }
     return articles, plans
+
+
+def _needs_review(item: Item, previous: Previous | None) -> bool:
+    """Mark an article whose English no longer lines up with its record: it holds a
+    person's work that no segment can be matched to, so it is left as it is."""
+    if previous is None or previous.misaligned is None:
+        return False
+    item.status = "needs-review"
+    item.error = str(previous.review_error())
+    return True
 
 
 def _corrections(
@@ -458,7 +482,7 @@ def _translate(
 ) -> dict[Path, Result]:
     if not articles:
         return {}
-    reuse = {path: Kept(plan.reuse, plan.changed) for path, plan in plans.items()}
+    reuse = {path: plan.kept() for path, plan in plans.items()}
     paths = list(articles)
     if jobs <= 1 or len(paths) < 2:
         engine = LazyEngine(settings, decoding)
@@ -528,7 +552,7 @@ def _finish(
     root: Path,
     layout: Layout,
 ) -> None:
-    if item.status in ("failed", "skipped"):
+    if item.status in ("failed", "skipped", "needs-review"):
         return
     result = results[item.source]
     plan = plans[item.source]

@@ -79,6 +79,12 @@ def check_target(source: Path, target: Path, *, force: bool) -> None:
             "Move it away, or pass --force to overwrite it",
             path=source,
         )
+    if not force and target.exists():
+        from translator.previous import read_previous  # noqa: PLC0415
+
+        previous = read_previous(target)
+        if previous is not None and previous.misaligned is not None:
+            raise previous.review_error()
 
 
 def write_atomic(path: Path, text: str) -> bool:

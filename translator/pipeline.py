@@ -27,7 +27,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from translator import __version__, detect, front_matter, protect, reassemble, segment, verify
+from translator import (
+    __version__,
+    detect,
+    files,
+    front_matter,
+    protect,
+    reassemble,
+    segment,
+    verify,
+)
 from translator.detect import Detection
 from translator.engines import Engine
 from translator.errors import EngineError, InputError, StructureError, TranslatorError
@@ -125,6 +134,9 @@ class Kept:
     changed: tuple[str, ...] = ()
     """The keys the earlier run recorded as new; carried over when this run adds none,
     so that a run with nothing new writes the same file again."""
+    human: frozenset[int] = frozenset()
+    """Indices (among ``english``) whose English a person wrote: recorded as such, so
+    that a correction stays known as one after a run has kept it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,14 +171,7 @@ class TermMiss:
 
 def read(path: Path) -> tuple[str, bool]:
     """Read a file as UTF-8 text; return the text without BOM and whether it had one."""
-    if path.is_dir():
-        raise InputError("is a directory; give the Markdown files inside it", path=path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError("no such file", path=path) from None
-    except OSError as exc:
-        raise InputError(f"cannot be read: {exc.strerror}", path=path) from None
+    data = files.read_bytes(path)  # regular files only: a FIFO or device never hangs a run
     if b"\0" in data[:8192]:
         raise InputError("is a binary file, not Markdown", path=path)
     try:
@@ -457,6 +462,9 @@ def _assemble(plan: _Plan, engine: Engine) -> str:
         i: plan.rebuilt[i] if i in plan.rebuilt else article.segments[i].source_in(article.raw)
         for i in keys
     }
+    human = plan.kept.human & (plan.reused - plan.fallback)
+    if human:  # corrections kept: a person's work, whatever hash they now have
+        record["human"] = " ".join(keys[i] for i in sorted(human) if i in keys)
     record["segments"] = " ".join(f"{keys[i]}:{text_hash(english[i])}" for i in keys)
     head = front_matter.rewrite(
         article.raw, fm, values, record, path=str(article.path), newline=article.newline

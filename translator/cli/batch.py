@@ -130,7 +130,8 @@ def batch(
     totals = report.totals()
     click.echo(
         f"{totals['files']} files: {totals['translated']} translated, "
-        f"{totals['up-to-date']} up to date, {totals['stale']} stale, {totals['skipped']} "
+        f"{totals['up-to-date']} up to date, {totals['stale']} stale, "
+        f"{totals['needs-review']} need review, {totals['skipped']} "
         f"skipped, {totals['failed']} failed; segments: {totals['engine']} to the engine, "
         f"{totals['reused']} reused",
         err=True,
@@ -163,7 +164,7 @@ def _batch_progress(quiet: bool) -> Iterator[Callable[[batch_module.Item], None]
 
 
 def _batch_line(item: batch_module.Item) -> None:
-    colour = {"failed": "red", "stale": "yellow"}.get(item.status)
+    colour = {"failed": "red", "stale": "yellow", "needs-review": "yellow"}.get(item.status)
     if item.error:  # the message names the file itself
         click.secho(f"{item.status:<10} {item.error}", fg=colour, err=True)
         return

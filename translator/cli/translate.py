@@ -186,7 +186,7 @@ def _keeper(targets: dict[Path, Path | None], options: Options) -> Callable[[Art
         plan = plan_reuse(article, previous, options.glossary, {}, keep_edits=False)
         for note in plan.notes:
             click.echo(f"note: {article.path}: {note}", err=True)
-        return Kept(plan.reuse, plan.changed)
+        return plan.kept()
 
     return keep
 
