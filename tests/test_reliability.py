@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
-from tests.conftest import run
+from tests.conftest import CONTENT, run
 from tests.test_batch import batch, edit_english
 from translator.previous import read_previous
 
@@ -85,3 +86,54 @@ def test_an_english_file_that_is_no_longer_utf8_is_left_for_review(site: Path) -
     entry = batch(site)["by"]["over-t3d/index.md"]
     assert entry["status"] == "needs-review"
     assert english.read_bytes() == edited
+
+
+# --- 2. nothing outside ROOT -------------------------------------------------------------------
+
+
+def tree_site(tmp_path: Path) -> Path:
+    root = tmp_path / "content"
+    shutil.copytree(
+        CONTENT / "over-t3d", root / "nl" / "over-t3d", ignore=shutil.ignore_patterns("*.en.md")
+    )
+    return root
+
+
+def outside(tmp_path: Path) -> Path:
+    folder = tmp_path / "outside"
+    folder.mkdir()
+    (folder / "secret.txt").write_text("not for the web site\n", "utf-8")
+    return folder
+
+
+def test_tree_layout_copies_no_resource_that_links_out_of_root(tmp_path: Path) -> None:
+    root = tree_site(tmp_path)
+    (root / "nl" / "over-t3d" / "hostname").symlink_to(outside(tmp_path) / "secret.txt")
+    done = batch(root, "--layout", "tree")
+    entry = done["by"]["nl/over-t3d/index.md"]
+    assert done["exit"] == 1 and entry["status"] == "failed"
+    assert "leads outside" in entry["error"] and "hostname" in entry["error"]
+    assert not (root / "en").exists()
+
+
+def test_tree_layout_writes_nothing_through_a_linked_english_tree(tmp_path: Path) -> None:
+    root = tree_site(tmp_path)
+    elsewhere = outside(tmp_path)
+    (root / "en").symlink_to(elsewhere, target_is_directory=True)
+    for args in ((), ("--check",)):
+        done = batch(root, "--layout", "tree", *args)
+        assert done["exit"] == 1
+        assert "leads outside" in done["by"]["nl/over-t3d/index.md"]["error"]
+    assert sorted(p.name for p in elsewhere.rglob("*")) == ["secret.txt"]
+
+
+def test_a_bundle_english_file_that_links_out_of_root_is_refused(
+    site: Path, tmp_path: Path
+) -> None:
+    secret = outside(tmp_path) / "secret.txt"
+    (site / "over-t3d" / "index.en.md").symlink_to(secret)
+    done = batch(site)
+    assert done["by"]["over-t3d/index.md"]["status"] == "failed"
+    assert "leads outside" in done["by"]["over-t3d/index.md"]["error"]
+    assert secret.read_text("utf-8") == "not for the web site\n"
+    assert (site / "over-t3d" / "index.en.md").is_symlink()

@@ -14,7 +14,6 @@ import difflib
 import fcntl
 import hashlib
 import os
-import shutil
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -22,7 +21,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any, Literal
 
-from translator import output
+from translator import files, output
 from translator.config import Settings
 from translator.engines import Engine, load_engine
 from translator.errors import OutputError, TranslatorError
@@ -123,28 +122,35 @@ def find_articles(root: Path, layout: Layout = "bundle") -> list[Path]:
     base = source_root(root, layout)
     resolved = base.resolve()
     found = []
-    for folder, dirs, files in os.walk(base):
+    for folder, dirs, names in os.walk(base):
         dirs[:] = sorted(
-            d for d in dirs if not d.startswith(".") and _inside(Path(folder) / d, resolved)
+            d for d in dirs if not d.startswith(".") and files.inside(Path(folder) / d, resolved)
         )
-        for name in sorted(files):
+        for name in sorted(names):
             path = Path(folder) / name
             if (
                 name.lower().endswith((".md", ".markdown"))
                 and not output.is_translation(path)
-                and _inside(path, resolved)
+                and files.inside(path, resolved)
             ):
                 found.append(path)
     return found
 
 
-def _inside(path: Path, root: Path) -> bool:
-    """Whether a path, links resolved, stays inside root."""
-    try:
-        path.resolve().relative_to(root)
-    except ValueError:
-        return False
-    return True
+def confinement(root: Path, layout: Layout) -> Path:
+    """The folder nothing is read from or written to outside of (resolved): ROOT, or
+    for the tree layout the folder holding both ``nl`` and ``en``."""
+    return (source_root(root, layout).parent if layout == "tree" else root).resolve()
+
+
+def confine(path: Path, root: Path, what: str) -> None:
+    """Refuse a path that, its links resolved, leads outside the confinement root."""
+    if not files.inside(path, root):
+        raise OutputError(
+            f"{what} {path} leads outside {root} (through a symbolic link); translator "
+            "reads and writes nothing outside ROOT. Replace the link with the file itself",
+            path=path,
+        )
 
 
 def source_root(root: Path, layout: Layout) -> Path:
@@ -335,6 +341,10 @@ def run_batch(
     """Bring the English side of a content tree up to date (or, with check, report)."""
     items, stale = _survey(root, options, layout, shard, force=force, progress=None)
     report = BatchReport(root, items, check)
+    if not check:  # what a killed run left behind (see output.write_atomic)
+        for item in items:
+            if item.target is not None:
+                output.remove_stale_temporaries(item.target)
     if check:
         for item in stale:
             _needs_review(item, read_previous(item.target) if item.target else None)
@@ -370,6 +380,7 @@ def _survey(
         items.append(item)
         try:
             item.target = target_for(source, root, layout)
+            confine(item.target, confinement(root, layout), "the English file")
             item.reason = freshness(source, item.target, options, force=force)
         except TranslatorError as exc:
             item.status, item.error = "failed", str(exc)
@@ -571,29 +582,49 @@ def _finish(
         return
     assert item.target is not None
     try:
+        copies = _copies(item.source, item.target, confinement(root, layout), layout)
         output.write_atomic(item.target, result.text)
-        if layout == "tree":
-            copy_resources(item.source, item.target)
+        for resource, copy in copies:
+            output.write_atomic(copy, files.read_bytes(resource))
+    except TranslatorError as exc:
+        item.status, item.error = "failed", str(exc)
+        return
     except OSError as exc:
         item.status, item.error = "failed", f"cannot write {item.target}: {exc.strerror}"
         return
     item.status = "translated"
 
 
-def copy_resources(source: Path, target: Path) -> None:
-    """Copy a bundle's other files (images, data) beside the English, skipping identical ones."""
+def _copies(source: Path, target: Path, root: Path, layout: Layout) -> list[tuple[Path, Path]]:
+    """The tree layout's bundle files and where their copies go, all checked to stay
+    inside ``root`` before anything is written."""
+    if layout != "tree":
+        return []
+    pairs = [(r, target.parent / r.relative_to(source.parent)) for r in resources(source, root)]
+    for _, copy in pairs:
+        confine(copy, root, "the copy")
+    return pairs
+
+
+def resources(source: Path, root: Path) -> list[Path]:
+    """A bundle's other files (images, data), for the tree layout to copy.
+
+    Links to folders are not followed; a file that leads outside ``root`` is
+    refused, so that nothing from elsewhere on the machine lands in content/en.
+    """
     if source.name not in ("index.md", "index.nl.md", "_index.md", "_index.nl.md"):
-        return
-    for resource in sorted(source.parent.rglob("*")):
-        if resource.is_dir() or resource.suffix.lower() in (".md", ".markdown"):
-            continue
-        copy = target.parent / resource.relative_to(source.parent)
-        if copy.is_file() and copy.read_bytes() == resource.read_bytes():
-            continue
-        copy.parent.mkdir(parents=True, exist_ok=True)
-        tmp = copy.with_name(f".{copy.name}.tmp")
-        shutil.copyfile(resource, tmp)
-        tmp.replace(copy)
+        return []
+    found = []
+    for folder, dirs, names in os.walk(source.parent):
+        dirs.sort()
+        for name in sorted(names):
+            resource = Path(folder) / name
+            if resource.suffix.lower() in (".md", ".markdown") or output.is_temporary(name):
+                continue
+            confine(resource, root, "the bundle file")
+            if files.is_regular(resource):
+                found.append(resource)
+    return found
 
 
 def _relative(path: Path, root: Path) -> str:
