@@ -42,6 +42,7 @@ from translator.engines import Engine
 from translator.errors import EngineError, InputError, StructureError, TranslatorError
 from translator.front_matter import DEFAULT_KEYS, FrontMatter
 from translator.glossary import Glossary, TermMatch, uses_hash
+from translator.markdown import NestingError
 from translator.segment import Segment
 
 STAGES = (
@@ -201,7 +202,15 @@ def load(path: Path, options: Options = Options(), *, text: str | None = None) -
         if options.front_matter
         else FrontMatter(None)
     )
-    body = segment.segment_body(text[fm.end :], offset=fm.end, first_line=fm.body_line)
+    try:
+        body = segment.segment_body(text[fm.end :], offset=fm.end, first_line=fm.body_line)
+    except NestingError as exc:
+        raise InputError(
+            f"{exc}; markdown parsers stop reading there, so it cannot be translated whole. "
+            "Flatten the lists or blockquotes",
+            path=path,
+            line=fm.body_line + exc.line - 1,
+        ) from None
     segments = plain = (*fm.segments, *body)
     if options.source_language is not None:
         language, english = Detection(options.source_language, 1.0), frozenset[int]()
