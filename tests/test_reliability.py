@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import os
+import resource
 import shutil
+import socket
+import stat
+import subprocess
+import sys
 from pathlib import Path
 
 from tests.conftest import CONTENT, run
 from tests.test_batch import batch, edit_english
+from translator.batch import LOCK_NAME
 from translator.previous import read_previous
 
 
@@ -137,3 +144,109 @@ def test_a_bundle_english_file_that_links_out_of_root_is_refused(
     assert "leads outside" in done["by"]["over-t3d/index.md"]["error"]
     assert secret.read_text("utf-8") == "not for the web site\n"
     assert (site / "over-t3d" / "index.en.md").is_symlink()
+
+
+# --- 4. only regular files ---------------------------------------------------------------------
+
+
+def cli(*args: str | Path, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    """Run translator in its own process, which a hang cannot outlive (a FIFO blocks forever)."""
+    return subprocess.run(
+        [sys.executable, "-m", "translator", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def test_output_to_a_device_is_refused_without_reading_it(site: Path) -> None:
+    source = site / "over-t3d" / "index.md"
+    for out in ("/dev/full", "/dev/stdout"):
+        done = cli("translate", "--engine", "pseudo", "-o", out, source, timeout=20)
+        assert done.returncode == 1, done.stderr
+        assert "not a regular file" in done.stderr and "-o -" in done.stderr
+    assert stat.S_ISCHR(Path("/dev/full").stat().st_mode)
+
+
+def test_force_never_replaces_a_special_file(site: Path, tmp_path: Path) -> None:
+    sock = tmp_path / "out.md"
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(str(sock))
+    try:
+        source = site / "over-t3d" / "index.md"
+        result = run(["translate", "--engine", "pseudo", "--force", "-o", sock, source])
+        assert result.exit_code == 1
+        assert "not a regular file" in result.output
+        assert stat.S_ISSOCK(sock.lstat().st_mode)
+    finally:
+        server.close()
+
+
+def test_fifos_named_like_articles_never_hang_a_run(site: Path) -> None:
+    os.mkfifo(site / "pijp.md")
+    os.mkfifo(site / "over-t3d" / "index.en.md")
+    pipe = "pijp.md: is not a regular file (it is a named pipe)"
+    for check in ((), ("--check",)):
+        done = cli("batch", "--engine", "pseudo", *check, site)
+        assert done.returncode == 1, done.stderr
+        assert pipe in done.stderr and "index.en.md: is not a regular file" in done.stderr
+    page = site.parent / "review.html"
+    assert cli("review", "-o", page, site).returncode == 0
+    assert pipe in page.read_text("utf-8")
+    other = site / "nieuws" / "samenwerking-3d-gemeenten" / "index.md"
+    done = cli("translate", "--engine", "pseudo", site / "pijp.md", other)
+    assert done.returncode == 1 and pipe in done.stderr
+    assert other.with_name("index.en.md").is_file()
+    assert stat.S_ISFIFO((site / "over-t3d" / "index.en.md").lstat().st_mode)
+
+
+def dead_pid() -> int:
+    child = subprocess.Popen(["true"])
+    child.wait()
+    return child.pid
+
+
+def test_a_lock_whose_holder_died_is_taken_over(site: Path) -> None:
+    # flock dies with its holder, unless a process that inherited the descriptor
+    # lives on: the file stays locked under the pid of a run that is gone.
+    orphan = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import fcntl, sys, time\n"
+            "handle = open(sys.argv[1], 'a+')\n"
+            "fcntl.flock(handle, fcntl.LOCK_EX)\n"
+            "handle.write(sys.argv[2]); handle.flush()\n"
+            "print('locked', flush=True)\n"
+            "time.sleep(60)\n",
+            str(site / LOCK_NAME),
+            f"pid {dead_pid()} on {socket.gethostname()}",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert orphan.stdout is not None and orphan.stdout.readline() == "locked\n"
+        done = batch(site)
+        assert done["exit"] == 0 and done["totals"]["translated"] == 4
+    finally:
+        orphan.kill()
+        orphan.communicate()
+
+
+def test_a_full_disk_when_writing_the_lock_is_one_line(site: Path) -> None:
+    def no_writes() -> None:  # every write fails as on a full disk (EFBIG)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0))
+
+    done = subprocess.run(
+        [sys.executable, "-m", "translator", "batch", "--engine", "pseudo", str(site)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        preexec_fn=no_writes,
+    )
+    assert done.returncode == 1
+    assert "cannot write the lock file" in done.stderr
+    assert "Traceback" not in done.stderr

@@ -14,12 +14,13 @@ import difflib
 import fcntl
 import hashlib
 import os
+import socket
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Any, Literal
+from typing import IO, Any, Literal
 
 from translator import files, output
 from translator.config import Settings
@@ -192,10 +193,10 @@ def freshness(source: Path, target: Path, options: Options, *, force: bool) -> s
     Reads hashes only (and, with a glossary, the article's terms): a run with
     nothing to do loads no model and detects no language.
     """
-    if not target.exists():
+    if not files.exists(target):
         return "missing"
-    text = target.read_text(encoding="utf-8", errors="replace")
-    record = read_record(text)
+    head = files.read_bytes(target, files.RECORD_LIMIT)  # the record is at the top
+    record = read_record(head.decode("utf-8", errors="replace"))
     if record is None:
         if force:
             return "forced"
@@ -206,7 +207,7 @@ def freshness(source: Path, target: Path, options: Options, *, force: bool) -> s
         )
     if force:
         return "forced"
-    if record.get("source_sha256") != hashlib.sha256(source.read_bytes()).hexdigest():
+    if record.get("source_sha256") != hashlib.sha256(files.read_bytes(source)).hexdigest():
         return "source changed"
     if options.glossary is not None:
         plain = replace(options, source_language="nl")  # hashes need no language detection
@@ -297,31 +298,77 @@ def plan_reuse(
 def locked(root: Path, *, wait: bool) -> Iterator[None]:
     """Hold the tree's lock file for the run; a second run waits or is told."""
     path = root / LOCK_NAME
-    try:
-        handle = path.open("a+")
-    except OSError as exc:
-        raise LockedError(f"cannot create the lock file: {exc.strerror}", path=path) from None
+    handle = _acquire(path, wait=wait)
     with handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
-        except BlockingIOError:
-            handle.seek(0)
-            holder = handle.read().strip() or "another process"
+        try:  # unbuffered: a failed write leaves nothing for close() to fail on again
+            os.ftruncate(handle.fileno(), 0)
+            os.pwrite(handle.fileno(), f"pid {os.getpid()} on {socket.gethostname()}".encode(), 0)
+        except OSError as exc:  # a full disk, say
             raise LockedError(
-                f"another translator batch ({holder}) is writing this tree; wait for it to "
-                "finish, or pass --wait to queue behind it",
-                path=root,
+                f"cannot write the lock file: {exc.strerror}; free some space and try again",
+                path=path,
             ) from None
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"pid {os.getpid()}")
-        handle.flush()
         try:
             yield
         finally:
-            handle.seek(0)
-            handle.truncate()
+            with contextlib.suppress(OSError):
+                os.ftruncate(handle.fileno(), 0)
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _acquire(path: Path, *, wait: bool) -> IO[str]:
+    """Open and lock the lock file, taking it over from a holder that is dead.
+
+    flock is released when its holder dies, unless a process that inherited the
+    descriptor lives on: then the recorded pid is dead but the file stays locked.
+    Such a file is unlinked and a fresh one locked (old holders keep a lock on
+    a file no run opens any more); locking re-checks that the name still leads
+    to the file locked, so two runs that take over at once cannot both win.
+    """
+    for _ in range(5):
+        try:
+            handle = path.open("a+")
+        except OSError as exc:
+            raise LockedError(f"cannot create the lock file: {exc.strerror}", path=path) from None
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = _holder(handle)
+            if _dead(holder) and _same_file(handle, path):
+                files.unlink_quietly(path)
+                handle.close()
+                continue
+            if not wait:
+                handle.close()
+                raise LockedError(
+                    f"another translator batch ({holder or 'another process'}) is writing "
+                    "this tree; wait for it to finish, or pass --wait to queue behind it",
+                    path=path.parent,
+                ) from None
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        if _same_file(handle, path):
+            return handle
+        handle.close()  # taken over meanwhile: lock the file the name leads to now
+    raise LockedError("the lock file keeps changing; try again", path=path)
+
+
+def _holder(handle: IO[str]) -> str:
+    handle.seek(0)
+    return handle.read(200).strip()
+
+
+def _dead(holder: str) -> bool:
+    """Whether a lock's recorded holder (``pid N on HOST``) is a process gone from here."""
+    pid, _, host = holder.removeprefix("pid ").partition(" on ")
+    return pid.isdigit() and host == socket.gethostname() and not output.alive(int(pid))
+
+
+def _same_file(handle: IO[str], path: Path) -> bool:
+    try:
+        opened, named = os.fstat(handle.fileno()), path.stat()
+    except OSError:
+        return False
+    return (opened.st_dev, opened.st_ino) == (named.st_dev, named.st_ino)
 
 
 def run_batch(

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from translator.errors import InputError
 
-RECORD_LIMIT = 1 << 20
+RECORD_LIMIT = 16 << 20
 """How much of a possible English file is read to find translator's record: the
 front matter comes first, so a file (or a device) of any size costs at most this."""
 
@@ -33,7 +33,7 @@ def open_regular(path: Path) -> int:
     except FileNotFoundError:
         raise InputError("no such file", path=path) from None
     except IsADirectoryError:
-        raise InputError("is a directory; give the Markdown files inside it", path=path) from None
+        raise InputError("is a directory, not a Markdown file", path=path) from None
     except OSError as exc:
         raise InputError(f"cannot be read: {_reason(exc)}", path=path) from None
     mode = os.fstat(fd).st_mode
@@ -41,7 +41,7 @@ def open_regular(path: Path) -> int:
         return fd
     os.close(fd)
     if stat.S_ISDIR(mode):
-        raise InputError("is a directory; give the Markdown files inside it", path=path)
+        raise InputError("is a directory, not a Markdown file", path=path)
     raise InputError(f"is not a regular file (it is a {_kind(mode)}); nothing was read", path=path)
 
 

@@ -56,11 +56,11 @@ def written_by_translator(path: Path) -> bool:
     """Whether an existing file carries translator's provenance record."""
     from translator.previous import read_record  # noqa: PLC0415 - keeps this module light
 
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
+    try:  # the record is in the front matter: the head of the file is enough
+        head = files.read_bytes(path, files.RECORD_LIMIT)
+    except TranslatorError:
         return False
-    return read_record(text) is not None
+    return read_record(head.decode("utf-8", errors="replace")) is not None
 
 
 def check_target(source: Path, target: Path, *, force: bool) -> None:
@@ -73,6 +73,12 @@ def check_target(source: Path, target: Path, *, force: bool) -> None:
         )
     if target.is_dir():
         raise OutputError(f"the output {target} is a directory; name a file", path=source)
+    if files.exists(target) and not files.is_regular(target):
+        raise OutputError(
+            f"the output {target} is not a regular file (a device, pipe or socket); translator "
+            "reads and replaces only regular files. Use -o - to write to stdout",
+            path=source,
+        )
     if target.exists() and not force and not written_by_translator(target):
         raise OutputError(
             f"{target} exists and was not written by translator (it has no "
