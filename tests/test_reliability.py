@@ -5,11 +5,17 @@ from __future__ import annotations
 import os
 import resource
 import shutil
+import signal
 import socket
+import sqlite3
 import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from tests.conftest import CONTENT, run
 from tests.test_batch import batch, edit_english
@@ -250,3 +256,225 @@ def test_a_full_disk_when_writing_the_lock_is_one_line(site: Path) -> None:
     assert done.returncode == 1
     assert "cannot write the lock file" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+# --- 5. no traceback aborts a run --------------------------------------------------------------
+
+
+@pytest.fixture
+def unreadable(monkeypatch: pytest.MonkeyPatch) -> set[Path]:
+    """Paths that fail to open as without read permission (the suite may run as root,
+    whom permissions do not stop)."""
+    denied: set[Path] = set()
+    real_open, real_access = os.open, os.access
+
+    def fake_open(path: Any, flags: int, *args: Any, **kwargs: Any) -> int:
+        if Path(path) in denied:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, flags, *args, **kwargs)
+
+    def fake_access(path: Any, mode: int, *args: Any, **kwargs: Any) -> bool:
+        return Path(path) not in denied and real_access(path, mode, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", fake_open)
+    monkeypatch.setattr(os, "access", fake_access)
+    return denied
+
+
+def test_unreadable_sources_and_english_fail_their_article_only(
+    site: Path, unreadable: set[Path]
+) -> None:
+    batch(site)
+    change_dutch(site, "Het programma heeft drie doelen:", "Het programma heeft vier doelen:")
+    news = site / "nieuws" / "samenwerking-3d-gemeenten"
+    unreadable.update({site / "over-t3d" / "index.md", news / "index.en.md"})
+    done = batch(site)
+    assert done["exit"] == 1
+    assert (
+        "index.md: cannot be read: Permission denied" in done["by"]["over-t3d/index.md"]["error"]
+    )
+    news_entry = done["by"]["nieuws/samenwerking-3d-gemeenten/index.md"]
+    assert "index.en.md: cannot be read: Permission denied" in news_entry["error"]
+    assert done["totals"]["failed"] == 2 and done["totals"]["up-to-date"] == 2
+    page = site.parent / "review.html"
+    assert run(["review", "-o", page, site]).exit_code == 0
+    assert "Permission denied" in page.read_text("utf-8")
+
+
+def test_translate_goes_on_past_an_unreadable_file(site: Path, unreadable: set[Path]) -> None:
+    first, second = (
+        site / "over-t3d" / "index.md",
+        site / "projecten" / "digitale-tweeling-den-haag" / "index.md",
+    )
+    unreadable.add(first)
+    result = run(["translate", "--engine", "pseudo", first, second])
+    assert result.exit_code == 1
+    assert f"{first}: cannot be read: Permission denied" in result.output
+    assert second.with_name("index.en.md").is_file()
+
+
+def test_odd_english_files_and_link_loops_fail_their_article_only(site: Path) -> None:
+    (site / "over-t3d" / "index.en.md").mkdir()
+    (site / "l1.md").symlink_to(site / "l2.md")
+    (site / "l2.md").symlink_to(site / "l1.md")
+    batch(site / "nieuws")
+    english = site / "nieuws" / "samenwerking-3d-gemeenten" / "index.en.md"
+    english.write_text(
+        english.read_text("utf-8").replace('source: "index.md"', 'source: "index.md'), "utf-8"
+    )
+    change_news = site / "nieuws" / "samenwerking-3d-gemeenten" / "index.md"
+    change_news.write_text(change_news.read_text("utf-8") + "\nNog een zin.\n", "utf-8")
+    done = batch(site)
+    assert done["exit"] == 1
+    assert "is a directory" in done["by"]["over-t3d/index.md"]["error"]
+    assert "symbolic link loop" in done["by"]["l1.md"]["error"]
+    news = done["by"]["nieuws/samenwerking-3d-gemeenten/index.md"]
+    assert news["status"] == "failed"
+    assert "machine_translation record is not valid YAML" in news["error"]
+    assert done["totals"]["translated"] == 2
+
+
+def corrupt(memory: Path) -> None:
+    data = bytearray(memory.read_bytes())
+    data[4096:] = b"\xa5" * (len(data) - 4096)  # every page after the first
+    memory.write_bytes(bytes(data))
+
+
+def test_a_damaged_memory_degrades_to_none_and_clear_rebuilds_it(
+    site: Path, tmp_path: Path
+) -> None:
+    memory = tmp_path / "memory.sqlite"
+    batch(site, "--memory", memory)
+    edit_english(site, "Hét prógrámmá hééft dríé dóélén:", "The programme has three goals:")
+    change_dutch(site, "kan veranderen", "verandert")
+    batch(site, "--memory", memory)  # records the correction in the memory
+    corrupt(memory)
+    change_dutch(site, "verandert", "verandert snel")
+    result = run(["batch", "--engine", "pseudo", "--memory", memory, site])
+    assert result.exit_code == 0, result.output
+    assert "warning: the translation memory" in result.output
+    assert "memory clear --yes" in result.output
+    assert "1 translated" in result.output
+    stats = run(["memory", "stats", "--memory", memory])
+    assert stats.exit_code == 1 and "memory clear --yes" in stats.output
+    assert run(["memory", "clear", "--yes", "--memory", memory]).exit_code == 0
+    assert "0 entries" in run(["memory", "stats", "--memory", memory]).output
+
+
+def test_a_memory_that_cannot_be_written_keeps_the_translation(
+    installed: Path, tmp_path: Path
+) -> None:
+    memory = tmp_path / "memory.sqlite"
+    with sqlite3.connect(memory) as db:  # a memory that any new page overflows
+        db.execute("CREATE TABLE filler (x)")
+        db.execute("INSERT INTO filler VALUES (zeroblob(200000))")
+    db.close()
+    limit = memory.stat().st_size
+    article = tmp_path / "index.md"
+    article.write_text("De gemeenten delen resultaten met elkaar.\n", "utf-8")
+
+    def disk_full() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "translator",
+            "translate",
+            "--from",
+            "nl",
+            "--memory",
+            memory,
+            article,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        preexec_fn=disk_full,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "warning: the translation memory" in done.stderr
+    assert "The municipalities share results with each other." in article.with_name(
+        "index.en.md"
+    ).read_text("utf-8")
+
+
+# --- 6. interrupted runs leave nothing ---------------------------------------------------------
+
+
+def test_temporaries_of_killed_runs_are_removed_by_the_next(site: Path) -> None:
+    batch(site)
+    folder = site / "over-t3d"
+    stale = folder / f".index.en.md.{dead_pid()}.k1ll3d_9.tmp"
+    live = folder / f".index.en.md.{os.getpid()}.wr1t1ng.tmp"  # a run still writing
+    other = folder / ".notes.txt.12.tmp"  # not translator's naming
+    for path in (stale, live, other):
+        path.write_text("half a file", "utf-8")
+    assert batch(site)["totals"]["up-to-date"] == 4
+    assert not stale.exists() and live.exists() and other.exists()
+
+
+def children(pid: int) -> list[int]:
+    """Worker processes of a pool started by ``pid``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                command = (entry / "cmdline").read_bytes()
+            except OSError:
+                continue
+            if int(fields[1]) == pid and b"spawn_main" in command:
+                found.append(int(entry.name))
+    return found
+
+
+def wait_for(condition: Any, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.02)
+    return False
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGKILL], ids=["TERM", "KILL"])
+def test_jobs_workers_die_with_their_parent(tmp_path: Path, signum: int) -> None:
+    site = tmp_path / "site"
+    paragraph = "De gemeenten delen hun **resultaten** met elkaar in de [keten](https://x.nl).\n\n"
+    for n in range(40):
+        (site / f"a{n}").mkdir(parents=True)
+        (site / f"a{n}" / "index.md").write_text(f"# Artikel {n}\n\n" + paragraph * 10, "utf-8")
+    parent = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "translator",
+            "batch",
+            "--engine",
+            "pseudo",
+            "--from",
+            "nl",
+            "--no-memory",
+            "--jobs",
+            "2",
+            str(site),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert wait_for(lambda: len(children(parent.pid)) == 2, 60), "no workers started"
+        workers = children(parent.pid)
+        parent.send_signal(signum)
+        _, stderr = parent.communicate(timeout=30)
+    finally:
+        parent.kill()
+        parent.communicate()
+    assert wait_for(lambda: not any(Path(f"/proc/{w}").exists() for w in workers), 10)
+    if signum == signal.SIGTERM:
+        assert "Traceback" not in stderr and "Aborted" in stderr
+        assert not [p for p in site.rglob("*") if p.name.endswith(".tmp")]

@@ -14,18 +14,21 @@ import difflib
 import fcntl
 import hashlib
 import os
+import signal
 import socket
+import sys
+import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from multiprocessing import get_context
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import IO, Any, Literal
 
 from translator import files, output
 from translator.config import Settings
 from translator.engines import Engine, load_engine
-from translator.errors import OutputError, TranslatorError
+from translator.errors import EngineError, OutputError, TranslatorError
 from translator.glossary import Glossary, uses_hash
 from translator.pipeline import (
     Article,
@@ -88,6 +91,8 @@ class BatchReport:
     root: Path
     items: list[Item]
     check: bool
+    warnings: list[str] = field(default_factory=list)
+    """Problems that did not stop the run, such as a damaged translation memory."""
 
     @property
     def failed(self) -> bool:
@@ -112,7 +117,11 @@ class BatchReport:
         }
 
     def as_json(self) -> dict[str, Any]:
-        return {"files": [i.as_json(self.root) for i in self.items], "totals": self.totals()}
+        return {
+            "files": [i.as_json(self.root) for i in self.items],
+            "totals": self.totals(),
+            "warnings": self.warnings,
+        }
 
 
 # --- finding articles ------------------------------------------------------------------------
@@ -132,8 +141,8 @@ def find_articles(root: Path, layout: Layout = "bundle") -> list[Path]:
             if (
                 name.lower().endswith((".md", ".markdown"))
                 and not output.is_translation(path)
-                and files.inside(path, resolved)
-            ):
+                and (files.inside(path, resolved) or not files.resolvable(path))
+            ):  # a link loop stays, to fail by name instead of vanishing
                 found.append(path)
     return found
 
@@ -196,7 +205,10 @@ def freshness(source: Path, target: Path, options: Options, *, force: bool) -> s
     if not files.exists(target):
         return "missing"
     head = files.read_bytes(target, files.RECORD_LIMIT)  # the record is at the top
-    record = read_record(head.decode("utf-8", errors="replace"))
+    try:
+        record = read_record(head.decode("utf-8", errors="replace"))
+    except TranslatorError as exc:
+        raise OutputError(exc.message, path=target) from None
     if record is None:
         if force:
             return "forced"
@@ -400,8 +412,10 @@ def run_batch(
             if progress is not None:
                 progress(item)
         return report
-    articles, plans = _prepare(stale, options, settings.memory, keep_edits=keep_edits, force=force)
-    results = _translate(articles, plans, settings, options, jobs, decoding)
+    articles, plans = _prepare(
+        stale, options, settings.memory, report.warnings, keep_edits=keep_edits, force=force
+    )
+    results = _translate(articles, plans, settings, options, jobs, decoding, report.warnings)
     for item in items:
         if item in stale:
             _finish(item, articles, plans, results, root, layout)
@@ -462,6 +476,7 @@ def _prepare(
     stale: Sequence[Item],
     options: Options,
     memory_path: Path | None,
+    warnings: list[str],
     *,
     keep_edits: bool,
     force: bool,
@@ -478,7 +493,7 @@ def _prepare(
             continue
         articles[item.source] = article
         previous[item.source] = prev
-    corrections = _corrections(articles, previous, options.glossary, memory_path)
+    corrections = _corrections(articles, previous, options.glossary, memory_path, warnings)
     plans = {
         path: plan_reuse(
             article, previous[path], options.glossary, corrections, keep_edits=keep_edits
@@ -503,6 +518,7 @@ def _corrections(
     previous: Mapping[Path, Previous | None],
     glossary: Glossary | None,
     memory_path: Path | None,
+    warnings: list[str],
 ) -> dict[str, str]:
     """People's corrections by segment key: found in this run's English files, and
     remembered in the translation memory from earlier runs (where they are recorded)."""
@@ -528,6 +544,8 @@ def _corrections(
         return {**memory.corrections(dutch), **found}
     finally:
         memory.close()
+        if memory.problem is not None:
+            warnings.append(memory.problem)
 
 
 def _translate(
@@ -536,31 +554,102 @@ def _translate(
     settings: Settings,
     options: Options,
     jobs: int,
-    decoding: Callable[[int, int], None] | None = None,
+    decoding: Callable[[int, int], None] | None,
+    warnings: list[str],
 ) -> dict[Path, Result]:
     if not articles:
         return {}
     reuse = {path: plan.kept() for path, plan in plans.items()}
     paths = list(articles)
     if jobs <= 1 or len(paths) < 2:
-        engine = LazyEngine(settings, decoding)
-        done = translate_articles([articles[p] for p in paths], engine, options.glossary, reuse)
-        return {r.path: r for r in done}
+        results, problem = _work(
+            [articles[p] for p in paths], reuse, settings, options.glossary, decoding
+        )
+        warnings.extend([problem] if problem else [])
+        return {r.path: r for r in results}
     groups = [paths[k::jobs] for k in range(jobs) if paths[k::jobs]]
     # One CTranslate2 translator per process, sharing the cores between processes.
     per_job = replace(settings, intra_threads=max(1, (os.cpu_count() or 1) // len(groups)))
-    with ProcessPoolExecutor(len(groups), mp_context=get_context("spawn")) as pool:
-        futures = [
-            pool.submit(
-                _work,
-                [articles[p] for p in group],
-                {p: reuse[p] for p in group},
-                per_job,
-                options.glossary,
-            )
+    done = _in_workers(
+        [
+            ([articles[p] for p in group], {p: reuse[p] for p in group}, per_job, options.glossary)
             for group in groups
         ]
-        return {r.path: r for future in futures for r in future.result()}
+    )
+    warnings.extend(dict.fromkeys(problem for _, problem in done if problem))
+    return {r.path: r for results, _ in done for r in results}
+
+
+_WorkArgs = tuple[list[Article], dict[Path, Kept], Settings, "Glossary | None"]
+
+
+def _in_workers(tasks: Sequence[_WorkArgs]) -> list[tuple[list[Result], str | None]]:
+    """Run ``_work`` once per task, each in a process of its own.
+
+    Plain processes and pipes, no pool threads: when the parent is interrupted
+    (Ctrl-C, SIGTERM) it kills its workers at once, and a parent killed outright
+    takes them along (``_die_with_parent``). A pool's helper threads can block
+    forever feeding tasks to workers that are gone.
+    """
+    context = get_context("spawn")
+    workers = []
+    try:
+        with _interrupts_held():
+            for task in tasks:
+                receive, send = context.Pipe(duplex=False)
+                worker = context.Process(target=_worker, args=(os.getpid(), send, task))
+                worker.start()
+                send.close()
+                workers.append((worker, receive))
+        done = []
+        for worker, receive in workers:
+            try:
+                outcome = receive.recv()
+            except EOFError:
+                raise EngineError(
+                    f"a worker process of --jobs died (exit code {worker.exitcode}); "
+                    "run again, or with --jobs 1"
+                ) from None
+            if isinstance(outcome, str):
+                raise TranslatorError(outcome)
+            done.append(outcome)
+        return done
+    finally:
+        for worker, receive in workers:
+            receive.close()
+            if worker.is_alive():
+                worker.kill()
+            worker.join()
+
+
+@contextlib.contextmanager
+def _interrupts_held() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM back while workers start: an interruption halfway
+    through sending a worker its task would leave it a truncated one (and a traceback).
+    A signal that came meanwhile interrupts the run right after."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    came: list[int] = []
+    held = {signal.SIGINT, signal.SIGTERM}
+    previous = {s: signal.signal(s, lambda signum, _frame: came.append(signum)) for s in held}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    if came:
+        raise KeyboardInterrupt
+
+
+def _worker(parent: int, send: Connection, task: _WorkArgs) -> None:
+    """A --jobs worker: dies with its parent, sends back what ``_work`` returns."""
+    _die_with_parent(parent)
+    try:
+        send.send(_work(*task))
+    except TranslatorError as exc:  # such as no model installed: the parent reports it
+        send.send(exc.format())
+    send.close()
 
 
 def _work(
@@ -568,9 +657,27 @@ def _work(
     reuse: dict[Path, Kept],
     settings: Settings,
     glossary: Glossary | None,
-) -> list[Result]:
-    """One worker process of --jobs: its own engine, its share of the articles."""
-    return translate_articles(articles, LazyEngine(settings), glossary, reuse)
+    decoding: Callable[[int, int], None] | None = None,
+) -> tuple[list[Result], str | None]:
+    """Translate with an engine of its own (in a --jobs worker, its share of the
+    articles); also return why the translation memory was turned off, if it was."""
+    engine = LazyEngine(settings, decoding)
+    return translate_articles(articles, engine, glossary, reuse), engine.memory_problem
+
+
+def _die_with_parent(parent: int) -> None:
+    """Have the kernel kill this worker when the batch that started it dies (Linux);
+    a worker orphaned before that took effect exits at once."""
+    if sys.platform == "linux":
+        import ctypes  # noqa: PLC0415
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1
 
 
 class LazyEngine:
@@ -593,6 +700,13 @@ class LazyEngine:
 
             return find(self.settings.models_dir).label  # metadata only, no model load
         return "none"
+
+    @property
+    def memory_problem(self) -> str | None:
+        """Why the engine's translation memory was turned off during the run, if it was."""
+        memory = getattr(self._engine, "memory", None)
+        problem = getattr(memory, "problem", None)
+        return problem if isinstance(problem, str) else None
 
     def translate(self, texts: Sequence[str]) -> list[str]:
         if self._engine is None:

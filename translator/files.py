@@ -84,6 +84,15 @@ def inside(path: Path, root: Path) -> bool:
     return True
 
 
+def resolvable(path: Path) -> bool:
+    """Whether the system can follow every link of a path (no loop, not too long)."""
+    try:
+        path.resolve()
+    except (OSError, RuntimeError):
+        return False
+    return True
+
+
 def _kind(mode: int) -> str:
     for test, name in (
         (stat.S_ISFIFO, "named pipe"),

@@ -60,7 +60,10 @@ def written_by_translator(path: Path) -> bool:
         head = files.read_bytes(path, files.RECORD_LIMIT)
     except TranslatorError:
         return False
-    return read_record(head.decode("utf-8", errors="replace")) is not None
+    try:
+        return read_record(head.decode("utf-8", errors="replace")) is not None
+    except TranslatorError:
+        return True  # a record, though a broken one (see previous.read_previous)
 
 
 def check_target(source: Path, target: Path, *, force: bool) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from translator import files, front_matter, segment
-from translator.errors import OutputError, TranslatorError
+from translator.errors import FrontMatterError, OutputError, TranslatorError
 from translator.pipeline import read, text_hash
 from translator.segment import Segment
 
@@ -84,15 +84,27 @@ class Previous:
 
 
 def read_record(text: str) -> dict[str, Any] | None:
-    """The provenance record of an English file, or None when translator did not write it."""
+    """The provenance record of an English file, or None when translator did not write it.
+
+    Raises FrontMatterError for a record someone broke: the file is translator's,
+    but nothing in it can be trusted to say how it was made.
+    """
     text = text.lstrip("\ufeff")
     fence = text[:3]
     block = front_matter.block(text)
     head = "" if block is None else block[1]  # between the fences
     if fence == "---" and (found := _YAML_RECORD.search(head)):
         from ruamel.yaml import YAML  # noqa: PLC0415
+        from ruamel.yaml.error import YAMLError  # noqa: PLC0415
 
-        data = YAML(typ="safe").load(found.group(0))
+        try:
+            data = YAML(typ="safe").load(found.group(0))
+        except YAMLError as exc:
+            raise FrontMatterError(
+                f"the {front_matter.PROVENANCE_KEY} record is not valid YAML "
+                f"({str(exc).splitlines()[0]}); undo the edit to it, or delete the file to "
+                "translate the article afresh",
+            ) from None
     elif fence == "+++" and (found := _TOML_RECORD.search(head)):
         try:
             data = tomllib.loads(found.group(0))
@@ -130,7 +142,10 @@ def read_previous(path: Path) -> Previous | None:
         except (OSError, TranslatorError):
             return None
         return None if record is None else Previous(path, record, (), exc.message)
-    record = read_record(text)
+    try:
+        record = read_record(text)
+    except TranslatorError as exc:  # ours, but its record is broken: leave it to a person
+        return Previous(path, {}, (), exc.message)
     if record is None:
         return None
     entries, problem = _entries(text, record, path)

@@ -127,6 +127,8 @@ def batch(
         raise click.ClickException(str(exc)) from None
     if as_json:
         click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
+    for warning in report.warnings:
+        click.secho(f"warning: {warning}", fg="yellow", err=True)
     totals = report.totals()
     click.echo(
         f"{totals['files']} files: {totals['translated']} translated, "

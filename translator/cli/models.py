@@ -84,12 +84,12 @@ def memory_group() -> None:
     """Inspect, export and clear the translation memory."""
 
 
-def _open_memory(memory_path: Path | None) -> Memory:
+def _open_memory(memory_path: Path | None, *, strict: bool = True) -> Memory:
     settings = _settings(memory=memory_path)
     if settings.memory is None:
         raise click.ClickException("the translation memory is turned off in the settings")
     try:
-        return Memory(settings.memory)
+        return Memory(settings.memory, strict=strict)
     except TranslatorError as exc:
         raise click.ClickException(str(exc)) from None
 
@@ -99,8 +99,12 @@ def _open_memory(memory_path: Path | None) -> Memory:
 def memory_stats(memory_path: Path | None) -> None:
     """Entries per model, and where the memory is."""
     memory = _open_memory(memory_path)
-    stats = memory.stats()
-    memory.close()
+    try:
+        stats = memory.stats()
+    except TranslatorError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        memory.close()
     click.echo(f"{stats.path}: {stats.entries} entries, {stats.size // 1024} KiB")
     for model, count in sorted(stats.models.items()):
         click.echo(f"  {model}\t{count}")
@@ -113,8 +117,12 @@ def memory_stats(memory_path: Path | None) -> None:
 def memory_export(fmt: str, out: Path, memory_path: Path | None) -> None:
     """Export the memory as TMX 1.4, for CAT tools (OmegaT, Trados …)."""
     memory = _open_memory(memory_path)
-    document = export_tmx(memory)
-    memory.close()
+    try:
+        document = export_tmx(memory)
+    except TranslatorError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        memory.close()
     _export(document, out, "the translation memory")
 
 
@@ -122,12 +130,16 @@ def memory_export(fmt: str, out: Path, memory_path: Path | None) -> None:
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @_MEMORY
 def memory_clear(yes: bool, memory_path: Path | None) -> None:
-    """Delete every entry of the translation memory."""
-    memory = _open_memory(memory_path)
+    """Delete every entry of the translation memory (a damaged one is rebuilt)."""
+    memory = _open_memory(memory_path, strict=False)  # a damaged memory is what clear fixes
     if not yes and not click.confirm(f"Delete all entries of {memory.path}?"):
         raise click.Abort
-    removed = memory.clear()
-    memory.close()
+    try:
+        removed = memory.clear()
+    except TranslatorError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        memory.close()
     click.echo(f"removed {removed} entries from {memory.path}")
 
 

@@ -98,6 +98,9 @@ def translate(
         failed.extend(_report(result, targets[result.path]))
     if loaded:
         _summary(loaded[0], results)
+        problem = getattr(getattr(loaded[0], "memory", None), "problem", None)
+        if problem:
+            click.secho(f"warning: {problem}", fg="yellow", err=True)
     if options.glossary is not None:
         _adherence(results)
     for error in failed:
