@@ -57,6 +57,7 @@ demo:
 bench:
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/batch.py
+	$(BIN)/python bench/scaling.py
 
 clean:
 	rm -rf build .mypy_cache .ruff_cache .pytest_cache

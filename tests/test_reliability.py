@@ -19,6 +19,7 @@ import pytest
 
 from tests.conftest import CONTENT, run
 from tests.test_batch import batch, edit_english
+from tests.test_review_page import chromium, parse
 from translator.batch import LOCK_NAME
 from translator.previous import read_previous
 
@@ -478,3 +479,44 @@ def test_jobs_workers_die_with_their_parent(tmp_path: Path, signum: int) -> None
     if signum == signal.SIGTERM:
         assert "Traceback" not in stderr and "Aborted" in stderr
         assert not [p for p in site.rglob("*") if p.name.endswith(".tmp")]
+
+
+# --- 8. the review page fetches nothing --------------------------------------------------------
+
+
+def test_the_review_page_makes_no_network_request(site: Path, tmp_path: Path) -> None:
+    article = site / "over-t3d" / "index.md"
+    article.write_text(
+        article.read_text("utf-8")
+        + "\nEen kaart: ![de kaart](https://tracker.example/kaart.png) van de stad.\n\n"
+        '{{< figure src="https://tracker.example/foto.jpg" alt="Foto" >}}\n\n'
+        "![Logo van het programma](logo.png)\n",
+        "utf-8",
+    )
+    assert batch(site)["exit"] == 0
+    out = tmp_path / "review.html"
+    assert run(["review", "-o", out, site]).exit_code == 0
+    page = parse(out.read_text("utf-8"))
+    images = page.all("img")
+    assert images and all(img.attrs["src"].startswith("data:image/") for img in images)
+    links = {a.attrs["href"] for a in page.all("a", class_="image-link")}
+    assert {"https://tracker.example/kaart.png", "https://tracker.example/foto.jpg"} <= links
+    [policy] = [
+        m.attrs["content"]
+        for m in page.all("meta")
+        if m.attrs.get("http-equiv") == "Content-Security-Policy"
+    ]
+    assert "default-src 'none'" in policy and "img-src data:" in policy
+    with chromium(tmp_path) as browser:
+        browser.get(out.as_uri())
+        assert (
+            browser.execute_script("return performance.getEntriesByType('resource').length") == 0
+        )
+        # The page's own script runs under the policy: a filter still works.
+        browser.find_element("css selector", 'button[data-filter="human"]').click()
+        assert (
+            browser.execute_script(
+                "return document.querySelector('button[aria-pressed=\"true\"]').dataset.filter"
+            )
+            == "human"
+        )

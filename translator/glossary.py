@@ -311,11 +311,10 @@ def _shadows(terms: Sequence[GlossaryTerm]) -> list[Problem]:
     "landelijke voorziening" → "national facility".
     """
     problems = []
+    lookup = Glossary(tuple(terms))._lookup  # one index for all: linear, not one per term
     for term in terms:
         for form, target in term.forms():
-            for inner in Glossary(tuple(t for t in terms if t is not term)).find(form):
-                if inner.end - inner.start == len(form):
-                    continue  # the same form: reported as a conflict
+            for inner in _inner_terms(form, term, lookup):
                 if inner.target.casefold() not in target.casefold():
                     problems.append(
                         Problem(
@@ -327,6 +326,40 @@ def _shadows(terms: Sequence[GlossaryTerm]) -> list[Problem]:
                         )
                     )
     return problems
+
+
+def _inner_terms(
+    form: str,
+    term: GlossaryTerm,
+    lookup: tuple[dict[str, tuple[GlossaryTerm, str]], dict[str, tuple[GlossaryTerm, str]]],
+) -> list[TermMatch]:
+    """Other terms inside ``form`` as ``Glossary.find`` would match them there: left to
+    right, the longest at each place, never overlapping; the whole form excluded.
+
+    Looks the form's parts up (between the places a match may start and end)
+    instead of compiling a pattern of every other term for every form, which made
+    lint and load quadratic in the number of terms.
+    """
+    exact, folded = lookup
+
+    def word(i: int) -> bool:
+        return 0 <= i < len(form) and (form[i].isalnum() or form[i] in "_-")
+
+    starts = [i for i in range(len(form)) if not word(i - 1) and not form[i].isspace()]
+    ends = [j for j in range(len(form), 0, -1) if not word(j) and not form[j - 1].isspace()]
+    found: list[TermMatch] = []
+    for start in starts:
+        if found and start < found[-1].end:
+            continue
+        for end in ends:
+            if end <= start or (start, end) == (0, len(form)):
+                continue
+            key = " ".join(form[start:end].split())
+            hit = exact.get(key) or folded.get(key.casefold())
+            if hit is not None and hit[0] is not term:
+                found.append(TermMatch(start, end, form[start:end], hit[1], hit[0]))
+                break
+    return found
 
 
 def load(path: Path) -> Glossary:
