@@ -39,10 +39,11 @@ format:
 
 # The main job: English page bundles for every Dutch article under content/,
 # with the real Argos model (installed from the Argos index when missing).
+# models install says why it failed and where an offline .argosmodel comes from.
 translate:
 	@$(BIN)/translator models list 2>/dev/null | grep -q 'nl->en' || \
-		$(BIN)/translator models install 2>/dev/null || { \
-		echo "make translate: no Dutch->English model installed and the Argos package index cannot be reached; install one with 'translator models install --file PATH.argosmodel', or run 'make demo' for an offline word-for-word demo"; \
+		$(BIN)/translator models install || { \
+		echo "make translate: no Dutch->English model is installed (see above); or run 'make demo' for an offline word-for-word demo"; \
 		exit 1; }
 	$(BIN)/translator batch --engine argos $(CONTENT)
 
@@ -57,8 +58,14 @@ demo:
 bench:
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/batch.py
+	$(BIN)/python bench/placement.py
+	$(BIN)/python bench/detect.py
+	$(BIN)/python bench/memory.py
 	$(BIN)/python bench/scaling.py
 
+# Removes only English pages translator wrote and nobody edited since: a
+# person's translation or correction stays (translator clean lists it).
 clean:
+	@if [ -x $(BIN)/translator ]; then $(BIN)/translator clean $(CONTENT); \
+	else echo "make clean: $(BIN)/translator is missing, English pages left alone (run make install)"; fi
 	rm -rf build .mypy_cache .ruff_cache .pytest_cache
-	find $(CONTENT) -name '*.en.md' -delete

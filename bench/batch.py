@@ -1,33 +1,49 @@
 """Batch benchmark (``make bench``): first run, no-op rerun, one paragraph changed.
 
-200 generated articles with the tiny word-for-word model; plus a no-op run over
-1,000 articles to check that nothing-to-do costs seconds, not a model load.
-Prints a table and writes build/bench-batch.json.
+200 generated articles with the tiny word-for-word model; then the no-op path
+over 1,000 articles, with and without the project glossary, paired and
+alternated (whole commands, so each time includes starting Python; CPU time
+is the child's). Prints a table and the no-op goals, and writes
+build/bench-batch.json.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
+from paired import alternate, compare, goal, save  # noqa: E402
 from run import corpus  # noqa: E402
 
+GLOSSARY = ROOT / "glossary" / "terms.csv"
 
-def batch(folder: Path, *args: str) -> tuple[float, dict[str, int]]:
+
+def batch(folder: Path, *args: str, glossary: bool = False) -> tuple[float, dict[str, int]]:
+    found = timed_batch(folder, *args, glossary=glossary)
+    return found["wall"], found["totals"]
+
+
+def timed_batch(folder: Path, *args: str, glossary: bool = False) -> dict[str, Any]:
+    """One ``translator batch`` command: wall time, the child's CPU time, its totals."""
     env = {
         **os.environ,
         "HOME": str(folder),
         "TRANSLATOR_MODELS_DIR": str(folder / "models"),
         "TRANSLATOR_MEMORY": str(folder / "memory.sqlite"),
     }
+    terms = ["--glossary", str(GLOSSARY)] if glossary else ["--no-glossary"]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(
         [
@@ -38,7 +54,7 @@ def batch(folder: Path, *args: str) -> tuple[float, dict[str, int]]:
             "--json",
             "--from",
             "nl",
-            "--no-glossary",
+            *terms,
             *args,
             str(folder / "site"),
         ],
@@ -47,7 +63,70 @@ def batch(folder: Path, *args: str) -> tuple[float, dict[str, int]]:
         env=env,
         check=True,
     )
-    return time.perf_counter() - started, json.loads(done.stdout)["totals"]
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return {"wall": wall, "cpu": cpu, "totals": json.loads(done.stdout)["totals"]}
+
+
+def no_op(folder: Path, rounds: int) -> dict[str, Any]:
+    """The no-op path over the whole site, without and with the glossary, alternated."""
+    batch(folder, "--engine", "pseudo", "--force", glossary=True)  # records with the glossary
+    without, with_ = alternate(
+        functools.partial(timed_batch, folder),
+        functools.partial(timed_batch, folder, glossary=True),
+        rounds,
+    )
+    for run in (*without, *with_):
+        assert run["totals"]["up-to-date"] == run["totals"]["files"], run["totals"]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "translator", "--version"], check=True, capture_output=True
+    )
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    startup = {
+        "wall": time.perf_counter() - started,
+        "cpu": after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime,
+    }
+    inside = compare(
+        *alternate(
+            functools.partial(in_process, folder, glossary=True),
+            functools.partial(in_process, folder, glossary=False),
+            rounds,
+        )
+    )
+    return {
+        "without": without,
+        "with": with_,
+        **compare(with_, without),
+        "startup": startup,
+        "in_process": inside,
+    }
+
+
+def in_process(folder: Path, *, glossary: bool) -> dict[str, Any]:
+    """The no-op run_batch alone, in a fresh process, after its imports."""
+    out = subprocess.run(
+        [sys.executable, __file__, "--no-op", str(folder / "site"), "yes" if glossary else "no"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(out.stdout)  # type: ignore[no-any-return]
+
+
+def no_op_here(site: Path, glossary: bool) -> dict[str, float]:
+    from translator import glossary as terms  # noqa: PLC0415
+    from translator.batch import run_batch  # noqa: PLC0415
+    from translator.config import Settings  # noqa: PLC0415
+    from translator.pipeline import Options  # noqa: PLC0415
+
+    wall, cpu = time.perf_counter(), time.process_time()
+    options = Options("nl", glossary=terms.load(GLOSSARY) if glossary else None)
+    report = run_batch(site, Settings(memory=None, glossary=None), options)
+    assert report.totals()["up-to-date"] == len(report.items)
+    return {"wall": time.perf_counter() - wall, "cpu": time.process_time() - cpu}
 
 
 def main() -> None:
@@ -73,6 +152,7 @@ def main() -> None:
         corpus(big, count=800)
         batch(folder, "--engine", "pseudo")  # translate the extra 800 with pseudo, quickly
         rows["no-op rerun, 1,000 articles"] = batch(folder)
+        noop = no_op(folder, rounds=5)
     first = rows["first run"][0]
     print(f"{'run':32} {'seconds':>8} {'ratio':>7} {'engine':>7} {'reused':>7}")
     for name, (seconds, totals) in rows.items():
@@ -80,14 +160,34 @@ def main() -> None:
             f"{name:32} {seconds:8.2f} {seconds / first:7.2f} {totals['engine']:7} "
             f"{totals['reused']:7}"
         )
-    out = ROOT / "build" / "bench-batch.json"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(
-        json.dumps({k: {"seconds": v[0], **v[1]} for k, v in rows.items()}, indent=2),
-        encoding="utf-8",
+    print(
+        f"no-op over 1,000 articles (5 rounds, alternated; medians; "
+        f"'translator --version' alone takes {noop['startup']['wall']:.2f} s, "
+        f"{noop['startup']['cpu']:.2f} s CPU):"
     )
-    print(f"wrote {out.relative_to(ROOT)}")
+    goal(
+        "no-op over 1,000 articles without the glossary <= 0.5 s",
+        f"{noop['b_wall']:.2f} s ({noop['b_cpu']:.2f} s CPU)",
+    )
+    inside = noop["in_process"]
+    print(
+        f"  in process, after the imports: {inside['b_wall']:.2f} s without the glossary "
+        f"({inside['b_cpu']:.2f} s CPU), {inside['a_wall']:.2f} s with it, loading it "
+        f"included ({inside['wall_ratio']:.2f}x; CPU {inside['cpu_ratio']:.2f}x)"
+    )
+    goal(
+        "with the glossary <= 1.5x that",
+        f"{noop['a_wall']:.2f} s, {noop['wall_ratio']:.2f}x "
+        f"(CPU {noop['a_cpu']:.2f} s, {noop['cpu_ratio']:.2f}x)",
+    )
+    save(
+        "bench-batch.json",
+        {**{k: {"seconds": v[0], **v[1]} for k, v in rows.items()}, "no-op": noop},
+    )
 
 
 if __name__ == "__main__":
-    main()
+    if len(sys.argv) == 4 and sys.argv[1] == "--no-op":
+        print(json.dumps(no_op_here(Path(sys.argv[2]), sys.argv[3] == "yes")))
+    else:
+        main()

@@ -1,31 +1,51 @@
 """Benchmarks for the Argos path (``make bench``; not part of CI).
 
-On a generated corpus of 200 articles and the tiny word-for-word model:
+On a generated corpus of 200 articles and the tiny word-for-word model, each
+comparison paired and alternated (A B, B A, …; several rounds; the median of
+the per-round ratios; wall and CPU time), each run in its own process so that
+only one CTranslate2 translator is ever alive:
 
-(a) our batched engine vs argostranslate's own ``translate()`` called once per
-    segment (MiniSBD swapped for the same pysbd splitter, same beam);
-(b) the whole pipeline (``translate_paths``) vs a bare ``translate_batch`` over
-    the same sentences: the pipeline's overhead;
-(c) a second run with a warm translation memory.
+(a) argostranslate's own ``translate()`` once per segment (MiniSBD swapped for
+    the same pysbd splitter) against translator's batched engine, twice: with
+    argostranslate's defaults (what its user gets), and with the same compute
+    type and batch size as ours (what batching alone buys);
+(b) the whole pipeline (``translate_paths``) against a bare ``translate_batch``
+    over the same sentences, tokenization and detokenization counted on both
+    sides: the pipeline's overhead;
+(c) a second run with a warm translation memory against a cold one;
+(d) the pipeline with the pseudo engine against markdown-it's bare parse of
+    the same bodies: the cost of everything but the model.
 
-Each measurement runs in its own process, so only one CTranslate2 translator
-is ever alive. Prints a table and writes build/bench.json.
+Prints every comparison with the settings of both sides and writes
+build/bench.json.
+
+    python bench/run.py [--rounds N] [--articles N]
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import os
+import platform
 import random
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+from paired import alternate, compare, goal, save  # noqa: E402
+
 ARTICLES = 200
+ARGOS_DEFAULTS = {"ARGOS_COMPUTE_TYPE": "auto", "ARGOS_BATCH_SIZE": "32", "ARGOS_BEAM_SIZE": "4"}
+
 
 WORDS = [
     "de",
@@ -85,13 +105,10 @@ def corpus(folder: Path, count: int = ARTICLES) -> list[Path]:
     return paths
 
 
-def measure(mode: str, folder: Path) -> dict[str, Any]:
-    """Run one measurement in this process."""
-    from translator.config import Settings  # noqa: PLC0415
-    from translator.engines.argos import ArgosEngine  # noqa: PLC0415
-    from translator.memory import Memory  # noqa: PLC0415
-    from translator.pipeline import Options, load, translate_paths  # noqa: PLC0415
-    from translator.protect import PLACEHOLDER, protect  # noqa: PLC0415
+def _segments(folder: Path) -> tuple[list[Path], list[str]]:
+    from translator.pipeline import Options, load  # noqa: PLC0415
+    from translator.protect import protect  # noqa: PLC0415
+    from translator.segment import PLACEHOLDER  # noqa: PLC0415
 
     paths = sorted(folder.glob("a*/index.md"))
     options = Options(source_language="nl")
@@ -101,25 +118,51 @@ def measure(mode: str, folder: Path) -> dict[str, Any]:
         for s in load(p, options).segments
         if s.translatable
     ]
-    settings = Settings(models_dir=folder / "models", memory=None)
+    return paths, segments
+
+
+def measure(mode: str, folder: Path) -> dict[str, Any]:
+    """Run one measurement in this process: wall and CPU seconds, and what it did."""
+    from translator.config import Settings  # noqa: PLC0415
+    from translator.engines.argos import ArgosEngine  # noqa: PLC0415
+    from translator.memory import Memory  # noqa: PLC0415
+    from translator.pipeline import Options, translate_paths  # noqa: PLC0415
+
+    paths, segments = _segments(folder)
+    settings = Settings(models_dir=folder / "models", memory=None, glossary=None)
+    if mode.startswith("argos"):
+        return _argostranslate(folder, segments)
     if mode == "ours":
         engine = ArgosEngine.load(settings)
-        started = time.perf_counter()
-        engine.translate(segments)
-        return {
-            "seconds": time.perf_counter() - started,
-            "segments": len(segments),
-            "sentences": engine.stats.decoded,
-        }
-    if mode == "argos":
-        return _argostranslate(folder, segments)
+        return {**timed(lambda: engine.translate(segments)), "sentences": engine.stats.decoded}
     if mode == "bare":
-        engine = ArgosEngine.load(settings)
-        sentences = [s.clean for t in segments for s in engine._prepare(t)]
-        unique = sorted(set(sentences), key=len)
-        tokens = [engine._sp.encode(s, out_type=str) for s in unique]
-        started = time.perf_counter()
-        engine._translator.translate_batch(
+        return _bare(settings, segments)
+    if mode in ("pseudo", "parse"):
+        return _pseudo(mode, paths)
+    memory = Memory(folder / "memory.sqlite") if mode in ("cold", "warm") else None
+    engine = ArgosEngine.load(settings, memory)
+    results: list[Any] = []
+    out = timed(lambda: results.extend(translate_paths(paths, lambda: engine, Options("nl"))))
+    assert all(r.status == "translated" for r in results)
+    return {**out, "decoded": engine.stats.decoded, "files": len(results)}
+
+
+def timed(work: Callable[[], object]) -> dict[str, float]:
+    wall, cpu = time.perf_counter(), time.process_time()
+    work()
+    return {"wall": time.perf_counter() - wall, "cpu": time.process_time() - cpu}
+
+
+def _bare(settings: Any, segments: list[str]) -> dict[str, Any]:
+    """translate_batch over the pipeline's distinct sentences, tokenizing and detokenizing."""
+    from translator.engines.argos import ArgosEngine  # noqa: PLC0415
+
+    engine = ArgosEngine.load(settings)
+    sentences = sorted({s.clean for t in segments for s in engine._prepare(t)}, key=len)
+
+    def work() -> None:
+        tokens = [engine._sp.encode(s, out_type=str) for s in sentences]
+        results = engine._translator.translate_batch(
             tokens,
             beam_size=settings.beam_size,
             max_batch_size=settings.max_batch_tokens,
@@ -129,23 +172,29 @@ def measure(mode: str, folder: Path) -> dict[str, Any]:
             return_attention=True,
             max_decoding_length=2 * max(map(len, tokens)) + 16,
         )
-        return {"seconds": time.perf_counter() - started, "sentences": len(unique)}
-    memory_path = folder / "memory.sqlite"
-    engine = ArgosEngine.load(settings, Memory(memory_path) if mode != "pipeline" else None)
-    started = time.perf_counter()
-    results = translate_paths(paths, lambda: engine, options)
-    seconds = time.perf_counter() - started
-    assert all(r.status == "translated" for r in results)
-    return {
-        "seconds": seconds,
-        "decoded": engine.stats.decoded,
-        "remembered": engine.stats.remembered,
-        "files": len(results),
-    }
+        for result in results:
+            engine._sp.decode_pieces(list(result.hypotheses[0]))
+
+    return {**timed(work), "sentences": len(sentences)}
+
+
+def _pseudo(mode: str, paths: list[Path]) -> dict[str, Any]:
+    """The pseudo pipeline, or markdown-it's bare parse of the same bodies (5 passes)."""
+    from translator import front_matter  # noqa: PLC0415
+    from translator.engines.pseudo import PseudoEngine  # noqa: PLC0415
+    from translator.markdown import parser  # noqa: PLC0415
+    from translator.pipeline import Options, translate_paths  # noqa: PLC0415
+
+    if mode == "parse":
+        texts = [p.read_text("utf-8") for p in paths]
+        bodies = [t[front_matter.body_offset(t) :] for t in texts]
+        return timed(lambda: [parser().parse(b) for _ in range(5) for b in bodies])
+    return timed(lambda: [translate_paths(paths, PseudoEngine, Options("nl")) for _ in range(5)])
 
 
 def _argostranslate(folder: Path, segments: list[str]) -> dict[str, Any]:
     os.environ["ARGOS_PACKAGES_DIR"] = str(folder / "models")
+    from argostranslate import settings as argos_settings  # noqa: PLC0415
     from argostranslate import translate as argos_translate  # noqa: PLC0415
 
     from translator import sentences  # noqa: PLC0415
@@ -160,67 +209,114 @@ def _argostranslate(folder: Path, segments: list[str]) -> dict[str, Any]:
             return [text[a:b].strip() for a, b in sentences.split(text) if text[a:b].strip()]
 
     argos_translate.MiniSBDSentencizer = SameSplitter
-    started = time.perf_counter()
-    for segment in segments:
-        argos_translate.translate(segment, "nl", "en")
-    return {"seconds": time.perf_counter() - started, "segments": len(segments)}
+    out = timed(lambda: [argos_translate.translate(s, "nl", "en") for s in segments])
+    return {
+        **out,
+        "segments": len(segments),
+        "settings": {
+            "compute_type": argos_settings.compute_type,
+            "max_batch_size": argos_settings.batch_size,
+            "beam_size": argos_settings.beam_size,
+        },
+    }
 
 
 def run_mode(mode: str, folder: Path) -> dict[str, Any]:
+    env = {**os.environ, "HOME": str(folder)}
+    if mode == "argos-defaults":
+        env.update(ARGOS_DEFAULTS)
+    elif mode == "argos-same":
+        from translator.config import Settings  # noqa: PLC0415
+
+        ours = Settings()
+        env.update(
+            ARGOS_COMPUTE_TYPE=ours.compute_type,
+            ARGOS_BATCH_SIZE=str(ours.max_batch_tokens),
+            ARGOS_BEAM_SIZE=str(ours.beam_size),
+        )
+    if mode in ("cold", "warm"):
+        (folder / "memory.sqlite").unlink(missing_ok=True)
+    if mode == "warm":  # fill the memory first
+        subprocess.run(
+            [sys.executable, __file__, "--mode", "cold", str(folder)],
+            check=True,
+            env=env,
+            capture_output=True,
+        )
     out = subprocess.run(
         [sys.executable, __file__, "--mode", mode, str(folder)],
         capture_output=True,
         text=True,
         check=True,
-        env={**os.environ, "HOME": str(folder)},
+        env=env,
     )
     return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
 
-def main() -> None:
+COMPARISONS = [
+    ("a1", "argos-defaults", "ours", "(a) argostranslate translate() per segment, its defaults"),
+    ("a2", "argos-same", "ours", "(a) argostranslate, same compute type and batch size"),
+    ("b", "pipeline", "bare", "(b) translate_paths (whole pipeline) vs bare translate_batch"),
+    ("c", "warm", "cold", "(c) second run, warm memory vs cold"),
+    ("d", "pseudo", "parse", "(d) pseudo pipeline vs markdown-it's bare parse"),
+]
+
+
+def main(rounds: int, articles: int) -> None:
+    from translator.config import Settings  # noqa: PLC0415
     from translator.models import install_file  # noqa: PLC0415
     from translator.testing import build_model  # noqa: PLC0415
 
+    ours = Settings()
+    print(
+        f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, {platform.node()}: "
+        f"{os.cpu_count()} cores, {platform.processor() or platform.machine()}, "
+        f"Python {platform.python_version()}; {articles} articles, tiny model; "
+        f"{rounds} rounds per comparison, alternated; median of per-round ratios"
+    )
+    print(
+        f"translator's engine: compute_type={ours.compute_type}, "
+        f"max_batch_size={ours.max_batch_tokens} tokens (one batch), beam_size={ours.beam_size}"
+    )
+    found: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        corpus(folder)
+        corpus(folder, count=articles)
         install_file(folder / "models", build_model(folder / "tiny.argosmodel"))
-        results = {
-            mode: run_mode(mode, folder)
-            for mode in ("ours", "argos", "bare", "pipeline", "cold", "warm")
-        }
-    ours, argos = results["ours"]["seconds"], results["argos"]["seconds"]
-    bare, pipeline = results["bare"]["seconds"], results["pipeline"]["seconds"]
-    warm = results["warm"]["seconds"]
-    rows = [
-        ("(a) argostranslate.translate() per segment", argos, f"{argos / ours:.1f}x ours"),
-        ("(a) translator's batched engine", ours, f"{results['ours']['segments']} segments"),
-        (
-            "(b) bare translate_batch, same sentences",
-            bare,
-            f"{results['bare']['sentences']} sentences",
-        ),
-        ("(b) translate_paths, whole pipeline", pipeline, f"{pipeline / bare:.1f}x bare"),
-        (
-            "(c) second run, warm memory",
-            warm,
-            f"{results['warm']['decoded']} decoded, {warm / results['cold']['seconds']:.2f}x cold",
-        ),
-    ]
-    print(f"{'measurement':48} {'seconds':>8}  note")
-    for name, seconds, note in rows:
-        print(f"{name:48} {seconds:8.2f}  {note}")
-    out = ROOT / "build" / "bench.json"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps(results, indent=2), encoding="utf-8")
-    print(f"wrote {out.relative_to(ROOT)}")
+        for key, a, b, label in COMPARISONS:
+            runs_a, runs_b = alternate(
+                functools.partial(run_mode, a, folder),
+                functools.partial(run_mode, b, folder),
+                rounds,
+            )
+            result = compare(runs_a, runs_b)
+            found[key] = {"a": runs_a, "b": runs_b, **result}
+            extra = runs_a[0].get("settings")
+            print(
+                f"{label}: {result['wall_ratio']:.2f}x the time (CPU {result['cpu_ratio']:.2f}x); "
+                f"medians {result['a_wall']:.2f} s vs {result['b_wall']:.2f} s"
+                + (f"; argostranslate {extra}" if extra else ""),
+                flush=True,
+            )
+    sentences = found["b"]["b"][0]["sentences"]
+    print(f"sentences decoded: {sentences} distinct; segments: {found['a1']['a'][0]['segments']}")
+    goal(
+        "pipeline overhead <= 1.2x bare translate_batch",
+        f"{found['b']['wall_ratio']:.2f}x (CPU {found['b']['cpu_ratio']:.2f}x)",
+    )
+    goal(
+        "pseudo path <= 4x markdown-it's bare parse",
+        f"{found['d']['wall_ratio']:.2f}x (CPU {found['d']['cpu_ratio']:.2f}x)",
+    )
+    save("bench.json", found)
 
 
 if __name__ == "__main__":
     if len(sys.argv) == 4 and sys.argv[1] == "--mode":
-        mode, folder = sys.argv[2], Path(sys.argv[3])
-        if mode == "warm":
-            measure("cold", folder)  # fill the memory first
-        print(json.dumps(measure(mode, folder)))
+        print(json.dumps(measure(sys.argv[2], Path(sys.argv[3]))))
     else:
-        main()
+
+        def option(name: str, default: int) -> int:
+            return int(sys.argv[sys.argv.index(name) + 1]) if name in sys.argv else default
+
+        main(option("--rounds", 3), option("--articles", ARTICLES))

@@ -41,10 +41,64 @@ class _Shape(HTMLParser):
 
 
 def html_shape(html: str) -> list[tuple[str, ...]]:
-    """The structure of an HTML fragment: everything but prose text."""
+    """The structure of an HTML fragment: everything but prose text.
+
+    Sibling inline elements are put in a canonical order: English may mark its
+    words in another order than Dutch, which changes no element or nesting.
+    """
     parser = _Shape()
     # HTML5 ends a comment at `<!-->` and `<!--->`; Python's parser before 3.13 does not.
     html = html.replace("<!--->", "<!---->").replace("<!-->", "<!---->")
     parser.feed(html)
     parser.close()
-    return parser.events
+    return _canonical(parser.events)
+
+
+_INLINE = frozenset(
+    [
+        "a",
+        "abbr",
+        "b",
+        "br",
+        "cite",
+        "code",
+        "del",
+        "em",
+        "i",
+        "img",
+        "ins",
+        "kbd",
+        "mark",
+        "q",
+        "s",
+        "small",
+        "span",
+        "strong",
+        "sub",
+        "sup",
+        "u",
+    ]
+)
+
+
+def _canonical(events: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    """Sort each run of sibling inline elements (with what they contain)."""
+    trees: list[list[tuple[str, ...]]] = []  # top-level subtrees, each a run of events
+    depth = 0
+    for event in events:
+        if depth == 0:
+            trees.append([])
+        trees[-1].append(event)
+        depth += event[0] == "start"
+        depth -= event[0] == "end"
+        depth = max(depth, 0)
+    out: list[tuple[str, ...]] = []
+    run: list[list[tuple[str, ...]]] = []
+    for tree in trees:
+        inner = [tree[0], *_canonical(tree[1:-1]), tree[-1]] if len(tree) > 2 else tree
+        if tree[0][0] in ("start", "empty") and tree[0][1] in _INLINE:
+            run.append(inner)
+            continue
+        out += [e for t in sorted(run) for e in t] + inner
+        run = []
+    return out + [e for t in sorted(run) for e in t]

@@ -8,12 +8,10 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
-
 from tests.conftest import CONTENT, GLOSSARY, run, strip_provenance
 from tests.htmlshape import html_shape
 from translator.config import Settings
-from translator.engines.argos import ArgosEngine, _insert, _Mark
+from translator.engines.argos import ArgosEngine
 from translator.front_matter import body_offset
 from translator.markdown import render
 from translator.memory import Memory
@@ -184,31 +182,6 @@ def test_sentences_merge_after_dutch_abbreviations() -> None:
     ]
 
 
-@pytest.mark.parametrize(
-    ("pieces", "marks", "targets", "expected"),
-    [
-        (
-            ["▁The", "▁city", "."],
-            [("⟦1⟧", True, False), ("⟦2⟧", False, False)],
-            [1, 2],
-            "The ⟦1⟧city⟦2⟧.",
-        ),
-        (["▁The", "▁city"], [("⟦1⟧", True, True)], [1], "The ⟦1⟧ city"),
-        (["▁The", "▁city"], [("⟦1⟧", False, True)], [1], "The⟦1⟧ city"),
-        (["▁a", "▁b"], [("⟦1⟧", True, False), ("⟦2⟧", False, True)], [0, 2], "⟦1⟧a b⟦2⟧"),
-    ],
-)
-def test_placeholders_keep_their_spacing(
-    pieces: list[str], marks: list[tuple[str, bool, bool]], targets: list[int], expected: str
-) -> None:
-    def detokenize(p: list[str]) -> str:
-        return "".join(p).replace("▁", " ").strip()
-
-    spans = [(t, t) for t in targets]
-    found = _insert(pieces, [_Mark(t, 0, b, a) for t, b, a in marks], spans, detokenize)
-    assert found == expected
-
-
 def test_a_term_inside_emphasis_stays_glued(installed: Path, tmp_path: Path) -> None:
     source = "Het programma **T3D** werkt met de **gemeenten**.\n"
     english = translate_one(tmp_path, source, "--glossary", str(GLOSSARY))
@@ -252,3 +225,10 @@ def test_build_model_command(tmp_path: Path) -> None:
         check=True,
     )
     assert out.is_file() and "built" in done.stdout
+
+
+def test_words_in_pieces_keep_their_spacing_around_marks(installed: Path, tmp_path: Path) -> None:
+    source = "> **Let op:** de kennis over **3D-geo-informatie** en `code` groeit.\n"
+    assert translate_one(tmp_path, source) == (
+        "> **Let on:** the knowledge about **3D-geo-informatie** and `code` groeit.\n"
+    )

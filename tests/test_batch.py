@@ -14,7 +14,7 @@ import pytest
 
 from tests.conftest import CONTENT, GLOSSARY, run
 from translator import output
-from translator.batch import LOCK_NAME, find_articles, in_shard
+from translator.batch import find_articles, in_shard, lock_path
 
 PSEUDO = ["--engine", "pseudo"]
 
@@ -235,7 +235,8 @@ def test_an_interrupted_run_leaves_no_partial_file(
 
 
 def test_a_second_run_waits_or_is_told(site: Path) -> None:
-    with (site / LOCK_NAME).open("a+") as lock:
+    lock_path(site).parent.mkdir(parents=True)
+    with lock_path(site).open("a+") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         lock.write("pid 4242")
         lock.flush()
@@ -254,6 +255,15 @@ def test_a_second_run_waits_or_is_told(site: Path) -> None:
     thread.join(30)
     assert waiting == {"code": 0}
     assert len(list(site.rglob("*.en.md"))) == 4
+
+
+def test_the_lock_stays_out_of_the_content_tree(site: Path, isolated: Path) -> None:
+    before = {p for p in site.rglob("*") if not p.name.endswith(".en.md")}
+    assert batch(site)["exit"] == 0
+    assert {p for p in site.rglob("*") if not p.name.endswith(".en.md")} == before
+    # One tree, however it is spelled, has one lock, in the user's cache.
+    assert lock_path(site / ".." / site.name) == lock_path(site)
+    assert lock_path(site).is_relative_to(isolated / "cache" / "translator")
 
 
 def test_tree_layout_mirrors_and_copies_resources(tmp_path: Path) -> None:
@@ -321,3 +331,32 @@ def test_a_glossary_change_makes_only_the_articles_that_use_it_stale(
     stale = {s for s, f in checked["by"].items() if f["status"] == "stale"}
     assert stale == {"kennisbank/inwintechnieken/index.nl.md", "over-t3d/index.md"}
     assert all(checked["by"][s]["reason"] == "glossary changed" for s in stale)
+
+
+def test_a_new_model_replaces_machine_english_but_keeps_human_edits(
+    site: Path, installed: Path
+) -> None:
+    batch(site)  # the pseudo engine wrote everything
+    english = edit_english(
+        site, "Hét prógrámmá hééft dríé dóélén:", "The programme has three goals:"
+    )
+    checked = batch(site, "--engine", "argos", "--check")
+    assert checked["exit"] == 1
+    assert {f["reason"] for f in checked["files"] if f["status"] == "stale"} == {"model changed"}
+    done = run(["batch", "--engine", "argos", "--json", site])
+    assert done.exit_code == 0, done.output
+    entry = {f["source"]: f for f in json.loads(done.stdout)["files"]}["over-t3d/index.md"]
+    assert entry["status"] == "translated"
+    assert entry["segments"] == {"total": 11, "engine": 10, "reused": 1}
+    text = english.read_text("utf-8")
+    assert "The programme has three goals:" in text
+    assert "Hét prógrámmá" not in text  # no word of the old engine's English is left
+    assert 'engine: "argos"' in text
+    assert batch(site, "--engine", "argos", "--check")["exit"] == 0
+
+
+def test_translate_does_not_keep_another_models_english(site: Path, installed: Path) -> None:
+    article = site / "over-t3d" / "index.md"
+    assert run(["translate", "--engine", "pseudo", article]).exit_code == 0
+    assert run(["translate", "--engine", "argos", article]).exit_code == 0
+    assert "Hét prógrámmá" not in (site / "over-t3d" / "index.en.md").read_text("utf-8")

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
 
-from tests.conftest import CountingEngine, run
+from tests.conftest import CONTENT, REPO, CountingEngine, run
 from translator import translate_paths
+from translator.cli import main
 from translator.pipeline import Options
 
 DUTCH = "---\ntitle: De gemeenten\n---\n\nDe gemeenten delen hun resultaten met elkaar.\n"
@@ -146,7 +149,7 @@ def test_bad_input_is_one_line_and_others_still_run(tmp_path: Path, name: str) -
     good.write_text(DUTCH, encoding="utf-8")
     result = run(["translate", "--engine", "pseudo", "--from", "nl", bad, good])
     assert result.exit_code == 1
-    errors = [line for line in result.output.splitlines() if line.startswith("error:")]
+    errors = [line for line in result.output.splitlines() if line.startswith("Error:")]
     assert len(errors) == 1
     assert message in errors[0] and f"{bad}{where}" in errors[0]
     assert "Traceback" not in result.output
@@ -203,7 +206,7 @@ def test_segments_lists_lines_and_placeholders(tmp_path: Path) -> None:
     assert lines[0].split() == ["2", "front_matter:title", "Kop"]
     assert lines[1].split() == ["5", "heading", "Titel"]
     assert lines[2].split()[:2] == ["7", "paragraph"]
-    assert lines[2].endswith("De ⟦1⟧gemeenten⟦2⟧ delen ⟦3⟧.")
+    assert lines[2].endswith("De ⟦1⟧gemeenten⟦2⟧ delen ⟦3=⟧.")  # a code span is a word
 
 
 def test_python_dash_m_and_help_are_fast_and_light() -> None:
@@ -217,3 +220,116 @@ def test_python_dash_m_and_help_are_fast_and_light() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "translate" in out.stdout
     assert "HEAVY []" in out.stdout
+
+
+def _site(tmp_path: Path) -> Path:
+    root = tmp_path / "content"
+    shutil.copytree(CONTENT, root, ignore=shutil.ignore_patterns("*.en.md"))
+    assert run(["batch", "--engine", "pseudo", root]).exit_code == 0
+    return root
+
+
+def test_clean_removes_only_what_translator_wrote_and_nobody_changed(tmp_path: Path) -> None:
+    root = _site(tmp_path)
+    human = root / "english" / "community-update" / "index.en.md"
+    human.write_text("---\ntitle: Update\n---\n\nWritten by a person.\n", encoding="utf-8")
+    edited = root / "over-t3d" / "index.en.md"
+    text = edited.read_text("utf-8")
+    edited.write_text(text.replace("Hét prógrámmá hééft", "The programme has"), "utf-8")
+    sources = {p: p.read_bytes() for p in root.rglob("*") if p.is_file() and ".en." not in p.name}
+
+    dry = run(["clean", "--dry-run", root])
+    assert dry.exit_code == 0, dry.output
+    assert "would remove 3 files that translator wrote; kept 1 file a person changed" in dry.output
+    assert f"kept {edited}: a person edited it (line" in dry.output
+    assert len(list(root.rglob("*.en.md"))) == 5  # nothing removed
+
+    done = run(["clean", root])
+    assert "removed 3 files that translator wrote; kept 1 file" in done.output
+    assert sorted(root.rglob("*.en.md")) == sorted([human, edited])
+    assert {p: p.read_bytes() for p in sources} == sources
+
+
+def test_make_clean_uses_translator_clean_and_english_pages_are_not_ignored() -> None:
+    makefile = (REPO / "Makefile").read_text("utf-8")
+    recipe = makefile.split("\nclean:", 1)[1].split("\n\n", 1)[0]
+    assert "translator clean $(CONTENT)" in recipe
+    assert "-delete" not in recipe and "rm -f" not in recipe
+    ignored = subprocess.run(
+        ["git", "check-ignore", "--no-index", "content/over-t3d/index.en.md"],
+        cwd=REPO,
+        capture_output=True,
+        check=False,
+    )
+    assert ignored.returncode == 1  # not ignored: English pages are committed
+
+
+def _commands(group: click.Group, prefix: str = "translator") -> list[str]:
+    found = [prefix]
+    for name, command in group.commands.items():
+        if isinstance(command, click.Group):
+            found += _commands(command, f"{prefix} {name}")
+        else:
+            found.append(f"{prefix} {name}")
+    return found
+
+
+@pytest.mark.parametrize("path", _commands(main))
+def test_every_command_has_examples_of_itself(path: str) -> None:
+    shown = run([*path.split()[1:], "--help"]).output
+    assert "Examples:" in shown
+    example_lines = [
+        line.strip() for line in shown.split("Examples:", 1)[1].splitlines() if line.strip()
+    ]
+    commands = example_lines[0::2]
+    assert len(commands) >= 1
+    assert all(line.startswith(path + " ") or line == path for line in commands), commands
+
+
+def test_force_help_says_it_drops_kept_english_and_edits() -> None:
+    shown = " ".join(run(["translate", "--help"]).output.split())
+    assert "Re-translate every segment, dropping kept English and human corrections" in shown
+
+
+def test_an_invalid_compute_type_is_a_usage_error(article: Path) -> None:
+    result = run(["translate", "--compute-type", "int3", article])
+    assert result.exit_code == 2
+    assert "'int3' is not one of" in result.output and "int8" in result.output
+
+
+def test_cuda_without_a_gpu_says_what_to_do(article: Path, installed: Path) -> None:
+    result = run(["translate", "--engine", "argos", "--device", "cuda", article])
+    assert result.exit_code == 1
+    assert "finds no CUDA GPU on this machine" in result.output
+    assert "--device cpu" in result.output
+    assert not article.with_name("index.en.md").exists()
+
+
+def test_errors_share_one_style(tmp_path: Path, article: Path) -> None:
+    per_file = run(["translate", "--engine", "pseudo", tmp_path / "nope.md"])
+    (tmp_path / "empty").mkdir()
+    whole_run = run(["batch", "--engine", "pseudo", tmp_path / "empty"])
+    usage = run(["translate", "--beam-size", "0", article])
+    for result in (per_file, whole_run, usage):
+        errors = [line for line in result.output.splitlines() if "rror:" in line]
+        assert errors and all(line.startswith("Error: ") for line in errors), result.output
+
+
+def test_batch_on_a_folder_without_markdown_says_so(tmp_path: Path) -> None:
+    (tmp_path / "site" / "static").mkdir(parents=True)
+    (tmp_path / "site" / "static" / "logo.png").write_bytes(b"\x89PNG")
+    result = run(["batch", "--engine", "pseudo", tmp_path / "site"])
+    assert result.exit_code == 1
+    assert "no Markdown files (.md, .markdown) under it" in result.output
+
+
+def test_counts_are_singular_for_one(article: Path) -> None:
+    result = run(["batch", "--engine", "pseudo", article.parent])
+    assert "1 file: 1 translated" in result.output
+
+
+def test_a_run_without_a_model_creates_no_memory(article: Path, isolated: Path) -> None:
+    result = run(["translate", "--engine", "argos", article])
+    assert result.exit_code == 1
+    assert "no Dutch→English model is installed" in result.output
+    assert not (isolated / "memory.sqlite").exists()

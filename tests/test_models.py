@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import http.server
 import json
+import os
+import subprocess
 import threading
 import zipfile
 from collections.abc import Iterator
@@ -12,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run
+from tests.conftest import REPO, run
 from translator import models
 
 
@@ -165,3 +168,49 @@ def test_unreachable_index_says_what_to_do(monkeypatch: pytest.MonkeyPatch) -> N
     assert result.exit_code == 1
     assert "cannot reach the Argos package index" in result.output
     assert "--file" in result.output
+
+
+def test_install_file_says_what_it_checked(tiny_model: Path) -> None:
+    result = run(["models", "install", "--file", tiny_model])
+    assert result.exit_code == 0
+    digest = hashlib.sha256(tiny_model.read_bytes()).hexdigest()
+    assert (
+        f"checked {tiny_model}: translator-test version 1.0, Dutch → English (nl → en); "
+        f"sha256 {digest}"
+    ) in result.output
+
+
+def test_the_missing_model_message_says_where_an_offline_model_comes_from() -> None:
+    Path("index.md").write_text("# Hallo\n\nDe gemeenten delen hun resultaten.\n", "utf-8")
+    result = run(["translate", "--engine", "argos", "--from", "nl", "index.md"])
+    assert result.exit_code == 1
+    text = " ".join(result.output.split())
+    assert "translate-nl_en-<version>.argosmodel" in text
+    assert models.DEFAULT_INDEX in text and "sha256sum" in text
+
+
+def test_make_translate_shows_the_real_install_error(tmp_path: Path, isolated: Path) -> None:
+    env = {
+        **os.environ,
+        "TRANSLATOR_PACKAGE_INDEX": "http://127.0.0.1:9/index.json",  # nothing listens here
+    }
+    content = tmp_path / "content"
+    content.mkdir()
+    done = subprocess.run(
+        [
+            "make",
+            "-s",
+            "-C",
+            REPO,
+            "translate",
+            f"BIN={REPO / '.venv' / 'bin'}",
+            f"CONTENT={content}",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode != 0
+    assert "cannot reach the Argos package index at http://127.0.0.1:9/index.json" in done.stderr
+    assert "translate-nl_en-<version>.argosmodel" in done.stderr

@@ -20,7 +20,7 @@ import pytest
 from tests.conftest import CONTENT, run
 from tests.test_batch import batch, edit_english
 from tests.test_review_page import chromium, parse
-from translator.batch import LOCK_NAME
+from translator.batch import lock_path
 from translator.previous import read_previous
 
 
@@ -217,6 +217,7 @@ def dead_pid() -> int:
 def test_a_lock_whose_holder_died_is_taken_over(site: Path) -> None:
     # flock dies with its holder, unless a process that inherited the descriptor
     # lives on: the file stays locked under the pid of a run that is gone.
+    lock_path(site).parent.mkdir(parents=True, exist_ok=True)
     orphan = subprocess.Popen(
         [
             sys.executable,
@@ -227,7 +228,7 @@ def test_a_lock_whose_holder_died_is_taken_over(site: Path) -> None:
             "handle.write(sys.argv[2]); handle.flush()\n"
             "print('locked', flush=True)\n"
             "time.sleep(60)\n",
-            str(site / LOCK_NAME),
+            str(lock_path(site)),
             f"pid {dead_pid()} on {socket.gethostname()}",
         ],
         stdout=subprocess.PIPE,

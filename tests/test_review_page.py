@@ -19,22 +19,9 @@ from tests.test_adversarial import DropsPlaceholders
 from translator import glossary
 from translator.output import write_atomic
 from translator.pipeline import Options, translate_paths
+from translator.verify import VOID_ELEMENTS
 
-VOID = {
-    "area",
-    "base",
-    "br",
-    "col",
-    "embed",
-    "hr",
-    "img",
-    "input",
-    "link",
-    "meta",
-    "source",
-    "track",
-    "wbr",
-}
+VOID = VOID_ELEMENTS
 
 
 @dataclass
@@ -308,3 +295,91 @@ def test_in_headless_chromium(site: Path, tmp_path: Path) -> None:
         assert browser.switch_to.active_element.get_attribute("id") == flagged[0].get_attribute(
             "id"
         )
+
+
+def flagged(page: Node, flag: str = "changed") -> list[str]:
+    return [
+        r.all("td")[1].words() for r in segment_rows(page) if flag in r.attrs["data-flags"].split()
+    ]
+
+
+def test_new_means_new_since_the_last_review(site: Path, isolated: Path) -> None:
+    assert run(["batch", "--engine", "pseudo", "--glossary", GLOSSARY, site]).exit_code == 0
+    _, page = review(site)
+    assert len(flagged(page)) > 50  # nothing reviewed yet: what the last runs translated
+    marked = run(["review", "--mark-reviewed", site])
+    assert marked.exit_code == 0, marked.output
+    assert "marked 66 segments as reviewed in" in marked.output
+    assert not [p for p in site.rglob("*") if "review" in p.name]  # nothing in the tree
+    assert list((isolated / "cache" / "translator" / "reviewed").glob("*.json"))
+    _, page = review(site)
+    assert flagged(page) == []
+    assert "new since the last review" in page.all("nav")[0].words()
+
+    # After the review: one paragraph changes in Dutch, a person corrects another.
+    news = site / "nieuws" / "samenwerking-3d-gemeenten" / "index.md"
+    news.write_text(news.read_text("utf-8").replace("Iedere gemeente", "Elke gemeente"), "utf-8")
+    assert run(["batch", "--engine", "pseudo", "--glossary", GLOSSARY, site]).exit_code == 0
+    english = site / "over-t3d" / "index.en.md"
+    english.write_text(english.read_text("utf-8").replace("kernploeg", "core team"), "utf-8")
+    _, page = review(site)
+    new = flagged(page)
+    assert len(new) == 2
+    assert new[0].startswith("Elke gemeente") or new[1].startswith("Elke gemeente")
+    _, only = review(site, "--only-changed")
+    assert len(segment_rows(only)) == 2
+    paths = {s.all("span", class_="path")[0].words() for s in only.all("section")}
+    assert paths == {
+        "english/community-update/index.md",  # skipped: still worth a look
+        "nieuws/samenwerking-3d-gemeenten/index.md",
+        "over-t3d/index.md",
+    }
+
+
+def test_marks_can_live_in_a_named_file(site: Path, tmp_path: Path) -> None:
+    marks = tmp_path / "reviewed.json"
+    assert run(["review", "--mark-reviewed", "--marks", marks, site]).exit_code == 0
+    assert marks.is_file()
+    _, page = review(site, "--marks", str(marks))
+    assert flagged(page) == ["Een extra alinea over de stad."]  # only the untranslated one
+    marks.write_text("not json", encoding="utf-8")
+    broken = run(["review", "--marks", marks, site])
+    assert broken.exit_code == 1
+    assert f"Error: {marks}: cannot read the review marks" in broken.output
+
+
+def test_hard_breaks_are_breaks_in_both_columns(site: Path) -> None:
+    _, page = review(site)
+    [row] = [r for r in segment_rows(page) if "Bezoekadres" in r.all("td")[1].words()]
+    for cell in row.all("td")[1:]:
+        assert cell.all("br"), cell.words()
+        assert "\\" not in cell.words()
+
+
+def test_pictures_show_in_both_columns(site: Path) -> None:
+    _, page = review(site)
+    pictures = page.all("tr", class_="picture")
+    assert pictures
+    for row in pictures:
+        [nl] = row.all("td", class_="nl")
+        [en] = row.all("td", class_="en")
+        assert nl.all("img") and en.all("img")
+        assert nl.all("img")[0].attrs["src"] == en.all("img")[0].attrs["src"]
+
+
+def test_a_skipped_article_is_a_note_not_an_error(site: Path) -> None:
+    _, page = review(site)
+    [section] = [s for s in page.all("section") if s.attrs["data-status"] == "skipped"]
+    assert not section.all("p", class_="error")
+    [note] = section.all("p", class_="skip-note")
+    assert "not Dutch" in note.words()
+
+
+def test_a_word_for_word_model_is_bannered(site: Path, installed: Path) -> None:
+    _, page = review(site)
+    assert not page.all("p", class_="banner")  # the pseudo engine is no model
+    assert run(["batch", "--engine", "argos", "--no-glossary", site]).exit_code == 0
+    _, page = review(site)
+    [banner] = page.all("p", class_="banner")
+    assert "Not a real translation." in banner.words()
+    assert "translator-test@1.0" in banner.words()

@@ -18,7 +18,7 @@ import signal
 import socket
 import sys
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from multiprocessing import get_context
 from multiprocessing.connection import Connection
@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import IO, Any, Literal
 
 from translator import files, output
-from translator.config import Settings
+from translator.config import Settings, cache_home
 from translator.engines import Engine, load_engine
 from translator.errors import EngineError, OutputError, TranslatorError
 from translator.glossary import Glossary, uses_hash
@@ -36,6 +36,7 @@ from translator.pipeline import (
     Options,
     Result,
     article_terms,
+    glossary_fingerprint,
     load,
     not_dutch,
     segment_keys,
@@ -44,7 +45,6 @@ from translator.pipeline import (
 from translator.previous import Previous, read_previous, read_record
 
 Layout = Literal["bundle", "tree"]
-LOCK_NAME = ".translator.lock"
 
 
 class LockedError(TranslatorError):
@@ -70,8 +70,8 @@ class Item:
     """Human edits kept, replaced or needing review, with their lines."""
     terms_expected: int = 0
     terms_present: int = 0
-    article: Article | None = field(default=None, repr=False)
-    """The loaded article, kept from the survey so it is not read twice."""
+    reported: bool = field(default=False, repr=False)
+    """Whether the progress callback has seen it."""
 
     def as_json(self, root: Path) -> dict[str, Any]:
         return {
@@ -196,11 +196,21 @@ def in_shard(path: Path, root: Path, shard: tuple[int, int] | None) -> bool:
 # --- deciding what is stale ------------------------------------------------------------------
 
 
-def freshness(source: Path, target: Path, options: Options, *, force: bool) -> str | None:
+def freshness(
+    source: Path,
+    target: Path,
+    options: Options,
+    *,
+    force: bool,
+    writer: Writer | None = None,
+) -> str | None:
     """None when the English is current; otherwise why it is not.
 
-    Reads hashes only (and, with a glossary, the article's terms): a run with
-    nothing to do loads no model and detects no language.
+    Reads hashes only (and, when the glossary changed since the English was
+    written, the article's terms): a run with nothing to do loads no model and
+    detects no language. ``writer`` is the engine and model this run would
+    translate with; English another one wrote is stale, so that installing a
+    better model replaces the old machine text.
     """
     if not files.exists(target):
         return "missing"
@@ -221,12 +231,38 @@ def freshness(source: Path, target: Path, options: Options, *, force: bool) -> s
         return "forced"
     if record.get("source_sha256") != hashlib.sha256(files.read_bytes(source)).hexdigest():
         return "source changed"
+    if writer is not None and not same_writer(record, writer):
+        return "model changed"
     if options.glossary is not None:
+        if record.get("glossary_all_sha256") == glossary_fingerprint(options.glossary):
+            return None  # the glossary is as it was, so are the terms this article uses
         plain = replace(options, source_language="nl")  # hashes need no language detection
         article = load(source, plain)
         if record.get("glossary_sha256") != uses_hash(article_terms(article, options.glossary)):
             return "glossary changed"
     return None
+
+
+Writer = tuple[str, str]
+"""An engine's name and its model (``name@version``, or ``none``), as provenance records them."""
+
+
+def current_writer(settings: Settings) -> Writer | None:
+    """The engine and model a run with these settings would write with, read from metadata.
+
+    None when that cannot be told without loading anything (no model installed):
+    such a run fails anyway if it has anything to translate.
+    """
+    engine = LazyEngine(settings)
+    try:
+        return engine.name, engine.model
+    except TranslatorError:
+        return None
+
+
+def same_writer(record: Mapping[str, Any], writer: Writer | None) -> bool:
+    """Whether an English file's record names this engine and model (or none is known)."""
+    return writer is None or (str(record.get("engine")), str(record.get("model"))) == writer
 
 
 # --- reusing segments ------------------------------------------------------------------------
@@ -254,10 +290,12 @@ def plan_reuse(
     corrections: Mapping[str, str],
     *,
     keep_edits: bool,
+    writer: Writer | None = None,
 ) -> Plan:
     """Keep the English of every segment whose Dutch key is unchanged.
 
-    A person's correction to such a segment is kept. Where a corrected
+    A person's correction to such a segment is kept; machine English is kept
+    only when ``writer`` (this run's engine and model) also wrote it. Where a corrected
     segment's Dutch changed, the new Dutch is translated afresh and the edit
     reported as replaced, or, with keep_edits, the edit is kept and reported as
     needing review. A correction made elsewhere to the same Dutch is used too.
@@ -267,8 +305,10 @@ def plan_reuse(
     if previous is not None:
         plan.changed = tuple(str(previous.record.get("changed", "")).split())
     old = list(previous.entries) if previous is not None else []
-    by_key = {e.key: e for e in old}
-    for i in article.todo:
+    machine_ok = previous is not None and same_writer(previous.record, writer)
+    by_key = {e.key: e for e in old if e.edited or machine_ok}
+    todo = article.todo
+    for i in todo:
         if keys[i] in by_key:
             entry = by_key[keys[i]]
             plan.reuse[i] = entry.english
@@ -281,7 +321,7 @@ def plan_reuse(
             plan.notes.append(
                 f"correction from another article used (line {article.segments[i].line})"
             )
-    order = [i for i in keys if i in article.todo]
+    order = [i for i in keys if i in todo]
     matcher = difflib.SequenceMatcher(
         a=[e.key for e in old], b=[keys[i] for i in order], autojunk=False
     )
@@ -306,11 +346,25 @@ def plan_reuse(
 # --- running -----------------------------------------------------------------------------------
 
 
+def lock_path(root: Path) -> Path:
+    """The lock file for a content tree: in the user cache, named by the tree's real path.
+
+    Kept out of the tree so that ``git add content`` never commits it, and keyed
+    by the resolved path so that two spellings of one tree share one lock.
+    """
+    return cache_home() / "translator" / "locks" / f"{tree_key(root)}.lock"
+
+
+def tree_key(root: Path) -> str:
+    """A short name for a content tree, the same however its path is spelled."""
+    return hashlib.sha256(str(root.resolve()).encode("utf-8")).hexdigest()[:16]
+
+
 @contextlib.contextmanager
 def locked(root: Path, *, wait: bool) -> Iterator[None]:
     """Hold the tree's lock file for the run; a second run waits or is told."""
-    path = root / LOCK_NAME
-    handle = _acquire(path, wait=wait)
+    path = lock_path(root)
+    handle = _acquire(path, root, wait=wait)
     with handle:
         try:  # unbuffered: a failed write leaves nothing for close() to fail on again
             os.ftruncate(handle.fileno(), 0)
@@ -328,7 +382,7 @@ def locked(root: Path, *, wait: bool) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _acquire(path: Path, *, wait: bool) -> IO[str]:
+def _acquire(path: Path, root: Path, *, wait: bool) -> IO[str]:
     """Open and lock the lock file, taking it over from a holder that is dead.
 
     flock is released when its holder dies, unless a process that inherited the
@@ -339,6 +393,7 @@ def _acquire(path: Path, *, wait: bool) -> IO[str]:
     """
     for _ in range(5):
         try:
+            path.parent.mkdir(parents=True, exist_ok=True)
             handle = path.open("a+")
         except OSError as exc:
             raise LockedError(f"cannot create the lock file: {exc.strerror}", path=path) from None
@@ -355,7 +410,7 @@ def _acquire(path: Path, *, wait: bool) -> IO[str]:
                 raise LockedError(
                     f"another translator batch ({holder or 'another process'}) is writing "
                     "this tree; wait for it to finish, or pass --wait to queue behind it",
-                    path=path.parent,
+                    path=root,
                 ) from None
             fcntl.flock(handle, fcntl.LOCK_EX)
         if _same_file(handle, path):
@@ -372,7 +427,7 @@ def _holder(handle: IO[str]) -> str:
 def _dead(holder: str) -> bool:
     """Whether a lock's recorded holder (``pid N on HOST``) is a process gone from here."""
     pid, _, host = holder.removeprefix("pid ").partition(" on ")
-    return pid.isdigit() and host == socket.gethostname() and not output.alive(int(pid))
+    return pid.isdigit() and host == socket.gethostname() and not files.alive(int(pid))
 
 
 def _same_file(handle: IO[str], path: Path) -> bool:
@@ -381,6 +436,11 @@ def _same_file(handle: IO[str], path: Path) -> bool:
     except OSError:
         return False
     return (opened.st_dev, opened.st_ino) == (named.st_dev, named.st_ino)
+
+
+CHUNK = 250
+"""Articles translated together: large enough to keep batching efficient, small enough
+that memory does not grow with the site (see README, *Benchmark*)."""
 
 
 def run_batch(
@@ -396,32 +456,97 @@ def run_batch(
     keep_edits: bool = False,
     progress: Callable[[Item], None] | None = None,
     decoding: Callable[[int, int], None] | None = None,
+    chunk: int | None = None,
 ) -> BatchReport:
-    """Bring the English side of a content tree up to date (or, with check, report)."""
-    items, stale = _survey(root, options, layout, shard, force=force, progress=None)
+    """Bring the English side of a content tree up to date (or, with check, report).
+
+    Stale articles are loaded, translated and written ``chunk`` (default
+    ``CHUNK``) at a time, so a first run over a large site holds a bounded number
+    of articles in memory; the output is the same byte for byte as in one chunk.
+    """
+    chunk = chunk or CHUNK
+    writer = current_writer(settings)
+    items, stale = _survey(root, options, layout, shard, force=force, check=check, writer=writer)
     report = BatchReport(root, items, check)
-    if not check:  # what a killed run left behind (see output.write_atomic)
+    if not check:  # what a killed run left behind (see files.write_atomic)
         for item in items:
             if item.target is not None:
-                output.remove_stale_temporaries(item.target)
+                files.remove_stale_temporaries(item.target)
     if check:
         for item in stale:
             _needs_review(item, read_previous(item.target) if item.target else None)
     if check or not stale:
-        for item in items:
-            if progress is not None:
-                progress(item)
+        _report(items, len(items), progress)
         return report
-    articles, plans = _prepare(
-        stale, options, settings.memory, report.warnings, keep_edits=keep_edits, force=force
-    )
-    results = _translate(articles, plans, settings, options, jobs, decoding, report.warnings)
-    for item in items:
-        if item in stale:
+    parts = [stale[k : k + chunk] for k in range(0, len(stale), chunk)]
+    # Corrections are shared between articles: with several chunks, gather them first.
+    edits = _edits(stale) if len(parts) > 1 and not force else None
+    decoded = _Decoding(decoding, len(stale))
+    engine = LazyEngine(settings, decoded if decoding is not None else None)
+    stored: set[str] = set()
+    for part in parts:
+        articles, plans = _prepare(
+            part,
+            options,
+            settings.memory,
+            keep_edits=keep_edits,
+            force=force,
+            edits=edits,
+            stored=stored,
+            writer=writer,
+            warnings=report.warnings,
+        )
+        decoded.begin(len(part))
+        results = _translate(articles, plans, settings, options, jobs, engine, report.warnings)
+        for item in part:
             _finish(item, articles, plans, results, root, layout)
-        if progress is not None:
-            progress(item)
+        _report(items, items.index(part[-1]) + 1, progress)
+    if edits and settings.memory is not None:  # corrections whose Dutch no chunk had
+        _store_corrections(
+            settings.memory, {}, {k: edits[k] for k in edits if k not in stored}, report.warnings
+        )
+    if engine.memory_problem is not None:
+        report.warnings.append(engine.memory_problem)
+    report.warnings[:] = list(dict.fromkeys(report.warnings))
+    _report(items, len(items), progress)  # the current articles after the last stale one
     return report
+
+
+def _report(items: list[Item], until: int, progress: Callable[[Item], None] | None) -> None:
+    """Report the items before ``until`` that are not reported yet, in order."""
+    if progress is None:
+        return
+    for item in items[:until]:
+        if not item.reported:
+            item.reported = True
+            progress(item)
+
+
+class _Decoding:
+    """Decoding progress over all chunks: the engine reports within one chunk."""
+
+    def __init__(self, report: Callable[[int, int], None] | None, articles: int) -> None:
+        self.report = report
+        self.articles = articles
+        self.done = 0
+        """Sentences decoded in earlier chunks and this one so far."""
+        self.before = 0
+        """Sentences decoded in earlier chunks."""
+        self.earlier = 0
+        """Articles in earlier chunks."""
+        self.size = 0
+        """Articles in this chunk."""
+
+    def begin(self, articles: int) -> None:
+        self.before, self.earlier, self.size = self.done, self.earlier + self.size, articles
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.report is None:
+            return
+        self.done = self.before + done
+        # Later chunks' sentences are not counted yet: estimate them from this one's.
+        later = (self.articles - self.earlier - self.size) * total // max(1, self.size)
+        self.report(self.done, self.before + total + later)
 
 
 def _survey(
@@ -431,7 +556,8 @@ def _survey(
     shard: tuple[int, int] | None,
     *,
     force: bool,
-    progress: Callable[[Item], None] | None,
+    writer: Writer | None,
+    check: bool,
 ) -> tuple[list[Item], list[Item]]:
     items, stale = [], []
     for source in find_articles(root, layout):
@@ -442,16 +568,14 @@ def _survey(
         try:
             item.target = target_for(source, root, layout)
             confine(item.target, confinement(root, layout), "the English file")
-            item.reason = freshness(source, item.target, options, force=force)
+            item.reason = freshness(source, item.target, options, force=force, writer=writer)
         except TranslatorError as exc:
             item.status, item.error = "failed", str(exc)
             continue
-        if item.reason == "missing":
-            # Only articles without a translation pay for language detection.
-            article = load_dutch(item, options)
-            if article is None:
-                continue
-            item.article = article
+        # Only articles without a translation pay for language detection: here to
+        # tell a check, later (one chunk at a time) when they are translated.
+        if item.reason == "missing" and check and load_dutch(item, options) is None:
+            continue
         if item.reason is not None:
             item.status = "stale"
             stale.append(item)
@@ -476,15 +600,23 @@ def _prepare(
     stale: Sequence[Item],
     options: Options,
     memory_path: Path | None,
-    warnings: list[str],
     *,
     keep_edits: bool,
     force: bool,
+    writer: Writer | None,
+    edits: Mapping[str, str] | None = None,
+    stored: set[str] | None = None,
+    warnings: list[str] | None = None,
 ) -> tuple[dict[Path, Article], dict[Path, Plan]]:
+    """Load articles and their previous English, and plan what each keeps.
+
+    ``edits`` are the corrections of the whole run when it has several chunks;
+    otherwise they are found in these articles' English files.
+    """
     articles: dict[Path, Article] = {}
     previous: dict[Path, Previous | None] = {}
     for item in stale:
-        article = item.article or load_dutch(item, options)
+        article = load_dutch(item, options)
         if article is None:
             continue
         assert item.target is not None
@@ -493,10 +625,23 @@ def _prepare(
             continue
         articles[item.source] = article
         previous[item.source] = prev
-    corrections = _corrections(articles, previous, options.glossary, memory_path, warnings)
+    found = _found_edits(previous.values()) if edits is None else dict(edits)
+    corrections = _corrections(
+        articles,
+        found,
+        options.glossary,
+        memory_path,
+        stored,
+        [] if warnings is None else warnings,
+    )
     plans = {
         path: plan_reuse(
-            article, previous[path], options.glossary, corrections, keep_edits=keep_edits
+            article,
+            previous[path],
+            options.glossary,
+            corrections,
+            keep_edits=keep_edits,
+            writer=writer,
         )
         for path, article in articles.items()
     }
@@ -513,33 +658,59 @@ def _needs_review(item: Item, previous: Previous | None) -> bool:
     return True
 
 
-def _corrections(
-    articles: Mapping[Path, Article],
-    previous: Mapping[Path, Previous | None],
-    glossary: Glossary | None,
-    memory_path: Path | None,
-    warnings: list[str],
-) -> dict[str, str]:
-    """People's corrections by segment key: found in this run's English files, and
-    remembered in the translation memory from earlier runs (where they are recorded)."""
-    found = {
+def _found_edits(previous: Iterable[Previous | None]) -> dict[str, str]:
+    """People's corrections in English files, by segment key."""
+    return {
         entry.key: entry.english
-        for prev in previous.values()
+        for prev in previous
         if prev is not None
         for entry in prev.entries
         if entry.edited
     }
+
+
+def _edits(stale: Sequence[Item]) -> dict[str, str]:
+    """The corrections in every stale article's English, read before the first chunk."""
+    return _found_edits(
+        read_previous(item.target) for item in stale if item.target and item.target.exists()
+    )
+
+
+def _corrections(
+    articles: Mapping[Path, Article],
+    found: dict[str, str],
+    glossary: Glossary | None,
+    memory_path: Path | None,
+    stored: set[str] | None,
+    warnings: list[str],
+) -> dict[str, str]:
+    """People's corrections by segment key: found in this run's English files, and
+    remembered in the translation memory from earlier runs (where they are recorded).
+
+    ``stored`` collects the keys recorded so far when a run has several chunks.
+    """
     if memory_path is None:
         return found
+    dutch = {
+        key: article.segments[i].source_in(article.raw)
+        for article in articles.values()
+        for i, key in segment_keys(article, glossary).items()
+    }
+    if stored is None:
+        return _store_corrections(memory_path, dutch, found, warnings)
+    mine = {k: v for k, v in found.items() if k in dutch}
+    stored.update(mine)
+    return {**_store_corrections(memory_path, dutch, mine, warnings), **found}
+
+
+def _store_corrections(
+    memory_path: Path, dutch: Mapping[str, str], found: Mapping[str, str], warnings: list[str]
+) -> dict[str, str]:
+    """Record corrections with their Dutch; return those remembered for these segments."""
     from translator.memory import Memory  # noqa: PLC0415
 
     memory = Memory(memory_path)
     try:
-        dutch = {
-            key: article.segments[i].source_in(article.raw)
-            for article in articles.values()
-            for i, key in segment_keys(article, glossary).items()
-        }
         memory.store_corrections((k, dutch.get(k, ""), english) for k, english in found.items())
         return {**memory.corrections(dutch), **found}
     finally:
@@ -554,7 +725,7 @@ def _translate(
     settings: Settings,
     options: Options,
     jobs: int,
-    decoding: Callable[[int, int], None] | None,
+    engine: Engine,
     warnings: list[str],
 ) -> dict[Path, Result]:
     if not articles:
@@ -562,22 +733,19 @@ def _translate(
     reuse = {path: plan.kept() for path, plan in plans.items()}
     paths = list(articles)
     if jobs <= 1 or len(paths) < 2:
-        results, problem = _work(
-            [articles[p] for p in paths], reuse, settings, options.glossary, decoding
-        )
-        warnings.extend([problem] if problem else [])
-        return {r.path: r for r in results}
+        done = translate_articles([articles[p] for p in paths], engine, options.glossary, reuse)
+        return {r.path: r for r in done}
     groups = [paths[k::jobs] for k in range(jobs) if paths[k::jobs]]
     # One CTranslate2 translator per process, sharing the cores between processes.
     per_job = replace(settings, intra_threads=max(1, (os.cpu_count() or 1) // len(groups)))
-    done = _in_workers(
+    outcomes = _in_workers(
         [
             ([articles[p] for p in group], {p: reuse[p] for p in group}, per_job, options.glossary)
             for group in groups
         ]
     )
-    warnings.extend(dict.fromkeys(problem for _, problem in done if problem))
-    return {r.path: r for results, _ in done for r in results}
+    warnings.extend(dict.fromkeys(problem for _, problem in outcomes if problem))
+    return {r.path: r for results, _ in outcomes for r in results}
 
 
 _WorkArgs = tuple[list[Article], dict[Path, Kept], Settings, "Glossary | None"]
@@ -657,11 +825,10 @@ def _work(
     reuse: dict[Path, Kept],
     settings: Settings,
     glossary: Glossary | None,
-    decoding: Callable[[int, int], None] | None = None,
 ) -> tuple[list[Result], str | None]:
-    """Translate with an engine of its own (in a --jobs worker, its share of the
-    articles); also return why the translation memory was turned off, if it was."""
-    engine = LazyEngine(settings, decoding)
+    """One worker process of --jobs: its own engine, its share of the articles; also
+    returns why the translation memory was turned off, if it was."""
+    engine = LazyEngine(settings)
     return translate_articles(articles, engine, glossary, reuse), engine.memory_problem
 
 
@@ -733,10 +900,14 @@ def _finish(
     item.reused = result.stats.reused
     item.terms_expected = result.stats.terms_expected
     item.terms_present = result.stats.terms_present
-    item.notes = plan.notes + [
-        f"glossary term {m.term!r} should be {m.target!r} but is missing (line {m.line})"
-        for m in result.misses
-    ]
+    item.notes = (
+        plan.notes
+        + [
+            f"glossary term {m.term!r} should be {m.target!r} but is {m.problem} (line {m.line})"
+            for m in result.misses
+        ]
+        + [f"markup placed with low confidence (line {line})" for line in result.uncertain]
+    )
     if result.status != "translated" or result.text is None:
         item.status = "failed"
         item.error = str(result.error)
@@ -780,7 +951,7 @@ def resources(source: Path, root: Path) -> list[Path]:
         dirs.sort()
         for name in sorted(names):
             resource = Path(folder) / name
-            if resource.suffix.lower() in (".md", ".markdown") or output.is_temporary(name):
+            if resource.suffix.lower() in (".md", ".markdown") or files.is_temporary(name):
                 continue
             confine(resource, root, "the bundle file")
             if files.is_regular(resource):

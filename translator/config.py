@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from translator.errors import ConfigError
+from translator.files import default_glossary
 from translator.front_matter import DEFAULT_KEYS
-from translator.glossary import default_path as default_glossary
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -28,7 +28,7 @@ def _data_home() -> Path:
     return Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
 
 
-def _cache_home() -> Path:
+def cache_home() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
 
 
@@ -44,7 +44,7 @@ def default_memory_path() -> Path:
     """``TRANSLATOR_MEMORY``, else ``memory.sqlite`` in the user's cache folder."""
     if os.environ.get("TRANSLATOR_MEMORY"):
         return Path(os.environ["TRANSLATOR_MEMORY"])
-    return _cache_home() / "translator" / "memory.sqlite"
+    return cache_home() / "translator" / "memory.sqlite"
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +75,9 @@ class Settings:
     """Top-level front-matter keys to translate (nested ``caption`` always is)."""
     glossary: Path | None = field(default_factory=default_glossary)
     """The glossary CSV; default ``glossary/terms.csv`` here or in a parent folder."""
+    source_language: str = ""
+    """The site's language, followed by pages too short to tell; empty: Hugo's
+    ``defaultContentLanguage``, if the site's configuration sets it."""
 
     def merged(self, values: Mapping[str, Any], *, source: str) -> Settings:
         """Return settings updated from a mapping, checking every name and type."""

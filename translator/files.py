@@ -1,25 +1,150 @@
-"""Reading files safely: regular files only, bounded where the size is not ours to trust.
+"""Files: the lowest layer, which every stage may use and which uses none.
 
-A path named ``*.md`` can be a FIFO (reading it blocks forever), a device
-(``/dev/full`` never ends; replacing ``/dev/stdout`` would destroy a device
-node), a directory, or a symbolic link out of the content tree. Every read of
-an article, an English file or a lock goes through here, so that such a path
-fails that file with one line instead of hanging or aborting the run.
+Reading a source (UTF-8 only, its BOM kept aside), writing an output
+atomically, hashing text for the provenance record, and finding the glossary
+file. They live here, below the stages, so that no stage has to reach up to
+another for a small helper: the pipeline order is also the import order.
+
+Only regular files are read or replaced. A path named ``*.md`` can be a FIFO
+(reading it blocks forever), a device (``/dev/full`` never ends; replacing
+``/dev/stdout`` would destroy a device node), a directory, or a symbolic link
+out of the content tree: such a path fails its file with one line instead of
+hanging or aborting the run.
 """
 
 from __future__ import annotations
 
 import contextlib
 import errno
+import hashlib
 import os
+import re
 import stat
+import tempfile
 from pathlib import Path
 
-from translator.errors import InputError
+from translator.errors import InputError, OutputError, TranslatorError
 
 RECORD_LIMIT = 16 << 20
 """How much of a possible English file is read to find translator's record: the
 front matter comes first, so a file (or a device) of any size costs at most this."""
+
+
+def read(path: Path) -> tuple[str, bool]:
+    """Read a file as UTF-8 text; return the text without BOM and whether it had one."""
+    data = read_bytes(path)  # regular files only: a FIFO or device never hangs a run
+    if b"\0" in data[:8192]:
+        raise InputError("is a binary file, not Markdown", path=path)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(
+            f"is not UTF-8 (byte 0x{data[exc.start]:02x}); save it as UTF-8 and try again",
+            path=path,
+            line=line,
+        ) from None
+    bom = text.startswith("\ufeff")
+    text = text.removeprefix("\ufeff")
+    if not text.strip():
+        raise InputError("is empty; there is nothing to translate", path=path)
+    return text, bom
+
+
+def text_hash(text: str) -> str:
+    """A short, stable hash of a text, for the per-segment record in the provenance."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
+
+
+def default_glossary(start: Path | None = None) -> Path | None:
+    """``glossary/terms.csv`` in the working folder or the nearest parent that has one."""
+    folder = (start or Path.cwd()).resolve()
+    for candidate in (folder, *folder.parents):
+        path = candidate / "glossary" / "terms.csv"
+        if path.is_file():
+            return path
+    return None
+
+
+def write_atomic(path: Path, content: str | bytes) -> bool:
+    """Write ``content`` (text as UTF-8) unless the file already holds it; return whether
+    it was written. Only a regular file (or nothing) is ever replaced."""
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    if _holds(path, data):
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_temporaries(path)
+    fd, tmp = tempfile.mkstemp(
+        prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent
+    )
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        mode = path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask()
+        Path(tmp).chmod(mode)
+        Path(tmp).replace(path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            Path(tmp).unlink()
+        raise
+    return True
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    """Whether a file already holds exactly ``data``; refuse to replace a non-file."""
+    if not exists(path):
+        return False
+    if not is_regular(path):
+        raise OutputError(
+            "is not a regular file (a device, pipe or folder); translator replaces only "
+            "regular files. Use -o - to write to stdout",
+            path=path,
+        )
+    try:  # one byte more than needed: a longer file differs, however long it is
+        return read_bytes(path, len(data) + 1) == data
+    except TranslatorError:
+        return False
+
+
+_TEMPORARY = re.compile(r"^\..+\.(\d+)\.[A-Za-z0-9_]+\.tmp$")
+
+
+def is_temporary(name: str) -> bool:
+    """Whether a file name is one of translator's temporaries (``.index.en.md.PID.XXXX.tmp``)."""
+    return _TEMPORARY.match(name) is not None
+
+
+def remove_stale_temporaries(path: Path) -> None:
+    """Remove temporaries of ``path`` left by a killed run: those whose process is gone."""
+    try:
+        names = [p.name for p in path.parent.iterdir() if p.name.startswith(f".{path.name}.")]
+    except OSError:
+        return
+    for name in names:
+        found = _TEMPORARY.match(name)
+        if found and name[1 : 1 + len(path.name)] == path.name and not alive(int(found[1])):
+            unlink_quietly(path.parent / name)
+
+
+def alive(pid: int) -> bool:
+    """Whether a process with this id exists (on this machine)."""
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # it exists, but belongs to someone else
+        return True
+    return True
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
 
 
 def open_regular(path: Path) -> int:

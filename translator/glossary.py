@@ -38,6 +38,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from translator.errors import GlossaryError
+from translator.files import default_glossary, write_atomic
 
 COLUMNS = (
     "nl",
@@ -381,14 +382,8 @@ def load(path: Path) -> Glossary:
     )
 
 
-def default_path(start: Path | None = None) -> Path | None:
-    """``glossary/terms.csv`` in the working folder or the nearest parent that has one."""
-    folder = (start or Path.cwd()).resolve()
-    for candidate in (folder, *folder.parents):
-        path = candidate / "glossary" / "terms.csv"
-        if path.is_file():
-            return path
-    return None
+default_path = default_glossary
+"""Where the glossary is found by default (kept here for callers; see ``files``)."""
 
 
 # --- export and import -----------------------------------------------------------------------
@@ -510,7 +505,6 @@ def merge_import(path: Path, incoming: Sequence[GlossaryTerm]) -> tuple[int, int
 
     Returns (added, already present). The file is rewritten atomically.
     """
-    from translator.output import write_atomic  # noqa: PLC0415
 
     existing = {
         _term(line, row).nl.casefold() for line, row in read_rows(path) if "__error__" not in row

@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from translator.errors import TranslatorError
+from translator.files import read
 from translator.glossary import Glossary, GlossaryTerm
 from translator.output import is_translation, target_path
-from translator.pipeline import Article, Options, load, read
+from translator.pipeline import Article, Options, load
 from translator.previous import english_segments
 from translator.protect import protect
 from translator.segment import Segment

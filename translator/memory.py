@@ -51,6 +51,14 @@ CREATE TABLE IF NOT EXISTS rendered (
 """
 
 
+def _alignment(stored: str) -> tuple[tuple[tuple[int, float], ...], ...]:
+    """Read an alignment; memories written before soft alignments hold one piece per row."""
+    return tuple(
+        ((row, 1.0),) if isinstance(row, int) else tuple((int(s), float(w)) for s, w in row)
+        for row in json.loads(stored)
+    )
+
+
 class MemoryStoreError(TranslatorError):
     """The memory database cannot be opened or is damaged."""
 
@@ -68,8 +76,8 @@ class Entry:
     target: str
     pieces: tuple[str, ...]
     """Target SentencePiece pieces, as decoded."""
-    alignment: tuple[int, ...]
-    """For each target piece, the source piece it attends to most."""
+    alignment: tuple[tuple[tuple[int, float], ...], ...]
+    """For each target piece, the source pieces it attends to: (piece, weight) pairs."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,7 +164,7 @@ class Memory:
         keys = (normalize(s) for s in sources)
         rows = self._select("segments", "source, target, pieces, alignment", model, glossary, keys)
         return {
-            source: Entry(source, target, tuple(json.loads(pieces)), tuple(json.loads(alignment)))
+            source: Entry(source, target, tuple(json.loads(pieces)), _alignment(alignment))
             for source, target, pieces, alignment in rows
         }
 

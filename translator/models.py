@@ -9,6 +9,7 @@ anything is unpacked: a corrupt or foreign archive installs nothing.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -27,6 +28,15 @@ from translator.errors import TranslatorError
 
 SOURCE, TARGET = "nl", "en"
 DEFAULT_INDEX = "https://raw.githubusercontent.com/argosopentech/argospm-index/main/index.json"
+DOWNLOAD_HINT = (
+    "on a machine with internet, download translate-nl_en-<version>.argosmodel (for example "
+    "https://argos-net.com/v1/translate-nl_en-1_8.argosmodel; the current link is in "
+    f"{DEFAULT_INDEX}), note its 'sha256sum', copy it here and run "
+    "'translator models install --file PATH.argosmodel'"
+)
+"""Where an offline machine's model comes from; the index publishes no checksums."""
+WORD_FOR_WORD = ("translator-test", "word-for-word")
+"""Names of the models ``translator.testing`` builds: word for word, not real translations."""
 
 
 class ModelError(TranslatorError):
@@ -53,6 +63,25 @@ class InstalledModel:
     def label(self) -> str:
         """Model name and version, as recorded in provenance and memory keys."""
         return f"{self.name}@{self.version}"
+
+
+@dataclass(frozen=True, slots=True)
+class Archive:
+    """An ``.argosmodel`` file that passed every check, and what it says it is."""
+
+    path: Path
+    folder: str
+    """The package folder inside: the installed model's name."""
+    version: str
+    languages: str
+    """Such as ``Dutch → English (nl → en)``."""
+    sha256: str
+    """Of the whole file, to compare with the copy downloaded on a connected machine."""
+
+
+def is_word_for_word(model: str) -> bool:
+    """Whether a model label (``name@version``) names a word-for-word test or demo model."""
+    return model.split("@", 1)[0].startswith(WORD_FOR_WORD)
 
 
 @contextmanager
@@ -102,15 +131,17 @@ def find(models_dir: Path) -> InstalledModel:
     if not candidates:
         raise ModelNotInstalledError(
             f"no Dutch→English model is installed in {models_dir}; run "
-            "'translator models install' to download it, or "
-            "'translator models install --file PATH.argosmodel' on a machine without internet"
+            f"'translator models install' to download it; without internet: {DOWNLOAD_HINT}"
         )
     return max(candidates, key=lambda m: (_version_key(m.version), m.name))
 
 
-def install_file(models_dir: Path, archive: Path) -> InstalledModel:
-    """Check an ``.argosmodel`` file, then install it; nothing is installed if it is bad."""
-    folder = check_archive(archive)
+def install_file(
+    models_dir: Path, archive: Path, checked: Archive | None = None
+) -> InstalledModel:
+    """Check an ``.argosmodel`` file (unless ``checked`` is its check), then install it;
+    nothing is installed if it is bad."""
+    folder = (checked or check_archive(archive)).folder
     target = models_dir / folder
     with argos(models_dir) as package:
         staging = Path(tempfile.mkdtemp(prefix=".installing-", dir=models_dir))
@@ -134,8 +165,8 @@ def install_file(models_dir: Path, archive: Path) -> InstalledModel:
     return model
 
 
-def check_archive(archive: Path) -> str:
-    """Validate an Argos package archive; return its top-level folder name."""
+def check_archive(archive: Path) -> Archive:
+    """Validate an Argos package archive; return what it holds."""
     if not archive.is_file():
         raise ModelError("no such file", path=archive)
     if not zipfile.is_zipfile(archive):
@@ -168,7 +199,22 @@ def check_archive(archive: Path) -> str:
             "not Dutch→English (nl→en)",
             path=archive,
         )
-    return folder
+    languages = f"{metadata.get('from_name', 'Dutch')} → {metadata.get('to_name', 'English')}"
+    return Archive(
+        archive,
+        folder,
+        str(metadata.get("package_version", "unknown")),
+        f"{languages} ({SOURCE} → {TARGET})",
+        _sha256(archive),
+    )
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def _single_folder(archive: Path, names: list[str]) -> str:
@@ -232,8 +278,7 @@ def install_from_index(models_dir: Path, progress: Progress | None = None) -> In
         index = json.loads(_fetch(url, None))
     except (urllib.error.URLError, OSError, ValueError) as exc:
         raise ModelError(
-            f"cannot reach the Argos package index ({_reason(exc)}); on a machine without "
-            "internet use 'translator models install --file PATH.argosmodel'"
+            f"cannot reach the Argos package index at {url} ({_reason(exc)}); {DOWNLOAD_HINT}"
         ) from None
     with argos(models_dir) as package:
         available = [package.AvailablePackage(m) for m in index if isinstance(m, dict)]

@@ -9,15 +9,21 @@ the user asks with ``--force``.
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
-import tempfile
 from pathlib import Path
 
 from translator import files
 from translator.errors import OutputError, TranslatorError
+from translator.files import write_atomic
 from translator.front_matter import PROVENANCE_KEY
+
+__all__ = [
+    "check_target",
+    "is_translation",
+    "target_path",
+    "write_atomic",
+    "written_by_translator",
+]
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 _SOURCE_LANGUAGE = re.compile(r"\.nl$", re.IGNORECASE)
@@ -95,84 +101,3 @@ def check_target(source: Path, target: Path, *, force: bool) -> None:
         previous = read_previous(target)
         if previous is not None and previous.misaligned is not None:
             raise previous.review_error()
-
-
-def write_atomic(path: Path, content: str | bytes) -> bool:
-    """Write ``content`` (text as UTF-8) unless the file already holds it; return whether
-    it was written. Only a regular file (or nothing) is ever replaced."""
-    data = content.encode("utf-8") if isinstance(content, str) else content
-    if _holds(path, data):
-        return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    remove_stale_temporaries(path)
-    fd, tmp = tempfile.mkstemp(
-        prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent
-    )
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        mode = path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask()
-        Path(tmp).chmod(mode)
-        Path(tmp).replace(path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            Path(tmp).unlink()
-        raise
-    return True
-
-
-def _holds(path: Path, data: bytes) -> bool:
-    """Whether a file already holds exactly ``data``; refuse to replace a non-file."""
-    if not files.exists(path):
-        return False
-    if not files.is_regular(path):
-        raise OutputError(
-            "is not a regular file (a device, pipe or folder); translator replaces only "
-            "regular files. Use -o - to write to stdout",
-            path=path,
-        )
-    try:  # one byte more than needed: a longer file differs, however long it is
-        return files.read_bytes(path, len(data) + 1) == data
-    except TranslatorError:
-        return False
-
-
-_TEMPORARY = re.compile(r"^\..+\.(\d+)\.[A-Za-z0-9_]+\.tmp$")
-
-
-def is_temporary(name: str) -> bool:
-    """Whether a file name is one of translator's temporaries (``.index.en.md.PID.XXXX.tmp``)."""
-    return _TEMPORARY.match(name) is not None
-
-
-def remove_stale_temporaries(path: Path) -> None:
-    """Remove temporaries of ``path`` left by a killed run: those whose process is gone."""
-    try:
-        names = [p.name for p in path.parent.iterdir() if p.name.startswith(f".{path.name}.")]
-    except OSError:
-        return
-    for name in names:
-        found = _TEMPORARY.match(name)
-        if found and name[1 : 1 + len(path.name)] == path.name and not alive(int(found[1])):
-            files.unlink_quietly(path.parent / name)
-
-
-def alive(pid: int) -> bool:
-    """Whether a process with this id exists (on this machine)."""
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:  # it exists, but belongs to someone else
-        return True
-    return True
-
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current

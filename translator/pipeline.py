@@ -2,7 +2,7 @@
 
 Stages, in order (each its own module):
 
-1. read          bytes → text: UTF-8 only, BOM kept aside         (here: ``read``)
+1. read          bytes → text: UTF-8 only, BOM kept aside         ``files.read``
 2. front matter  locate, parse, pick translatable values          ``front_matter``
 3. detect        the language of the prose; skip non-Dutch        ``detect``
 4. segment       Markdown body → segments of atoms                ``segment``
@@ -21,25 +21,19 @@ in at most one more batch; a file that still fails is reported and not written.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from translator import (
-    __version__,
-    detect,
-    files,
-    front_matter,
-    protect,
-    reassemble,
-    segment,
-    verify,
-)
+from translator import __version__, detect, front_matter, protect, reassemble, segment, verify
 from translator.detect import Detection
 from translator.engines import Engine
 from translator.errors import EngineError, InputError, StructureError, TranslatorError
+from translator.files import read, text_hash
 from translator.front_matter import DEFAULT_KEYS, FrontMatter
 from translator.glossary import Glossary, TermMatch, uses_hash
 from translator.markdown import NestingError
@@ -72,6 +66,9 @@ class Options:
     """Top-level front-matter keys whose values are translated."""
     glossary: Glossary | None = None
     """Terms enforced in every translation; None enforces none."""
+    site_language: str | None = None
+    """The language the site declares (Hugo's defaultContentLanguage, the source-language
+    setting): a page too short or unclear to tell follows it instead of being skipped."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,7 +150,9 @@ class Result:
     """Why the file failed or was skipped."""
     stats: Stats = field(default_factory=Stats)
     misses: tuple[TermMiss, ...] = ()
-    """Glossary targets missing from the translation."""
+    """Glossary targets missing from the translation, written twice or glued to a word."""
+    uncertain: tuple[int, ...] = ()
+    """Lines of segments whose markup the engine placed with low confidence."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,30 +164,12 @@ class TermMiss:
     term: str
     """The Dutch term as written in the source."""
     target: str
+    problem: str = "missing"
+    """``missing``, ``duplicated`` (written more often than the Dutch uses it) or
+    ``mangled`` (glued to another word, as in "T3DD")."""
 
 
 # --- stages 1-5 ----------------------------------------------------------------------------------
-
-
-def read(path: Path) -> tuple[str, bool]:
-    """Read a file as UTF-8 text; return the text without BOM and whether it had one."""
-    data = files.read_bytes(path)  # regular files only: a FIFO or device never hangs a run
-    if b"\0" in data[:8192]:
-        raise InputError("is a binary file, not Markdown", path=path)
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise InputError(
-            f"is not UTF-8 (byte 0x{data[exc.start]:02x}); save it as UTF-8 and try again",
-            path=path,
-            line=line,
-        ) from None
-    bom = text.startswith("\ufeff")
-    text = text.removeprefix("\ufeff")
-    if not text.strip():
-        raise InputError("is empty; there is nothing to translate", path=path)
-    return text, bom
 
 
 def load(path: Path, options: Options = Options(), *, text: str | None = None) -> Article:
@@ -215,15 +196,17 @@ def load(path: Path, options: Options = Options(), *, text: str | None = None) -
     if options.source_language is not None:
         language, english = Detection(options.source_language, 1.0), frozenset[int]()
     else:
-        language = detect.detect(" ".join(s.prose for s in segments))
-        segments = tuple(
-            protect.keep_elements(s, text, detect.is_clearly_english) for s in segments
-        )
-        english = frozenset(
-            i
-            for i, s in enumerate(segments)
-            if s.translatable and detect.is_clearly_english(s.prose)
-        )
+        language = detect.article_language((s.prose for s in segments), site=options.site_language)
+        english = frozenset[int]()
+        if language.language == SOURCE_LANGUAGE:  # English notes matter in Dutch articles only
+            segments = tuple(
+                protect.keep_elements(s, text, detect.is_clearly_english) for s in segments
+            )
+            english = frozenset(
+                i
+                for i, s in enumerate(segments)
+                if s.translatable and detect.is_clearly_english(s.prose)
+            )
     return Article(
         path=path,
         raw=text,
@@ -248,20 +231,18 @@ class _Plan:
         self.article = article
         self.glossary = glossary
         self.kept = kept
-        self.protected = {i: protect.protect(article.segments[i], glossary) for i in article.todo}
+        todo = article.todo
+        self.protected = {i: protect.protect(article.segments[i], glossary) for i in todo}
         # Segments whose English is taken as it is: unchanged since the last run.
-        self.rebuilt: dict[int, str] = {
-            i: kept.english[i] for i in article.todo if i in kept.english
-        }
-        self.reused = set(self.rebuilt)
+        self.rebuilt: dict[int, str] = {i: kept.english[i] for i in todo if i in kept.english}
+        self.reused = frozenset(self.rebuilt)
+        self.fresh = [i for i in todo if i not in self.reused]
+        """The segments that go to the engine: those not reused."""
         self.fallback: set[int] = set()
+        self.uncertain: set[int] = set()
+        """Segments whose markup the engine placed with low confidence."""
         self.error: TranslatorError | None = None
         self.body = article.raw[article.front_matter.end :]
-
-    @property
-    def fresh(self) -> list[int]:
-        """The segments that go to the engine: those not reused."""
-        return [i for i in self.article.todo if i not in self.reused]
 
     def apply(self, i: int, translated: str) -> bool:
         """Rebuild segment ``i`` from engine output; False when the output is unusable."""
@@ -332,11 +313,15 @@ def translate_articles(
     """
     plans = [_Plan(a, glossary, (reuse or {}).get(a.path, Kept())) for a in articles]
     primary = _translate_unique(engine, [p.protected[i].text for p in plans for i in p.fresh])
+    unsure: set[str] = getattr(engine, "uncertain", set())
     for plan in plans:
         for i in plan.fresh:
             if not plan.apply(i, primary[plan.protected[i].text]):
                 plan.fallback.add(i)
         plan.isolate()
+        plan.uncertain = {
+            i for i in plan.fresh if plan.protected[i].text in unsure and i not in plan.fallback
+        }
 
     requests = [
         run
@@ -354,7 +339,7 @@ def translate_articles(
 
 def _prose(text: str) -> bool:
     """Whether text has anything but placeholders and whitespace."""
-    return bool(protect.PLACEHOLDER.sub("", text).strip())
+    return bool(segment.PLACEHOLDER.sub("", text).strip())
 
 
 def _translate_unique(engine: Engine, texts: Sequence[str]) -> dict[str, str]:
@@ -371,6 +356,8 @@ def _translate_unique(engine: Engine, texts: Sequence[str]) -> dict[str, str]:
 
 
 def _apply_fallbacks(plan: _Plan, runs: dict[str, str]) -> None:
+    if not plan.fallback:
+        return  # ``isolate`` has verified the article, and nothing changed since
     for i in sorted(plan.fallback):
         seg = plan.article.segments[i]
         translations = [runs[r] for r in protect.runs(plan.protected[i])]
@@ -391,6 +378,7 @@ def _result(plan: _Plan, engine: Engine) -> Result:
     article = plan.article
     misses = _misses(plan)
     expected = sum(len([u for u in p.terms if u is not None]) for p in plan.protected.values())
+    wrong = sum(m.problem != "duplicated" for m in misses)
     stats = Stats(
         segments=sum(s.translatable for s in article.segments),
         translated=len(plan.fresh),
@@ -398,7 +386,7 @@ def _result(plan: _Plan, engine: Engine) -> Result:
         fallbacks=len(plan.fallback),
         reused=len(plan.reused - plan.fallback),
         terms_expected=expected,
-        terms_present=expected - len(misses),
+        terms_present=expected - wrong,
     )
     if plan.error is None:
         try:
@@ -406,37 +394,68 @@ def _result(plan: _Plan, engine: Engine) -> Result:
         except TranslatorError as exc:
             plan.error = exc
         else:
+            lines = tuple(sorted(article.segments[i].line for i in plan.uncertain))
             return Result(
-                article.path, "translated", text, article.language, None, stats, tuple(misses)
+                article.path,
+                "translated",
+                text,
+                article.language,
+                None,
+                stats,
+                tuple(misses),
+                lines,
             )
     return Result(article.path, "failed", None, article.language, plan.error, stats)
 
 
 def _misses(plan: _Plan) -> list[TermMiss]:
-    """Check each glossary target in the English it should be in (case aside)."""
+    """Count each glossary target in the English it should be in (case aside).
+
+    A Dutch term used once gives its target once: fewer whole-word occurrences
+    are missing targets (mangled when the target is there glued to another word),
+    more are duplicates.
+    """
     misses = []
     for i, protected in plan.protected.items():
-        english = plan.rebuilt.get(i, "").casefold()
-        for use in protected.terms:
-            if use is not None and use.target.casefold() not in english:
-                misses.append(
-                    TermMiss(
-                        plan.article.path,
-                        plan.article.segments[i].line,
-                        use.match.source,
-                        use.target,
-                    )
-                )
+        english = plan.rebuilt.get(i, "")
+        uses = [u for u in protected.terms if u is not None]
+        for target in dict.fromkeys(u.target for u in uses):
+            wanted = [u for u in uses if u.target == target]
+            found = _occurrences(target, english)
+            glued = _glued(target, english)
+            problems = ["duplicated"] * max(0, found - len(wanted))
+            problems += ["mangled" if glued else "missing"] * max(0, len(wanted) - found)
+            line = plan.article.segments[i].line
+            misses += [
+                TermMiss(plan.article.path, line, wanted[0].match.source, target, problem)
+                for problem in problems
+            ]
     return misses
 
 
+def _occurrences(target: str, english: str) -> int:
+    return len(re.findall(rf"(?<!\w){_words_pattern(target)}(?!\w)", english, re.IGNORECASE))
+
+
+def _glued(target: str, english: str) -> bool:
+    pattern = _words_pattern(target)
+    return re.search(rf"\w{pattern}|{pattern}\w", english, re.IGNORECASE) is not None
+
+
+def _words_pattern(target: str) -> str:
+    """The target's words, any run of whitespace (a line break too) between them."""
+    return r"\s+".join(re.escape(word) for word in target.split())
+
+
 def provenance(
-    article: Article, engine: Engine, glossary: str | None = None
+    article: Article, engine: Engine, glossary: str | None = None, whole: str | None = None
 ) -> dict[str, str | bool]:
     """What made an English file: recorded under ``machine_translation`` in its front matter.
 
     ``glossary`` is the hash of the glossary terms this article uses, so that a
-    glossary change marks exactly the articles it affects.
+    glossary change marks exactly the articles it affects. ``whole`` is the
+    ``glossary_fingerprint`` of the glossary as a whole: while it is unchanged,
+    a no-op run knows the article's terms are too without segmenting it.
     """
     record: dict[str, str | bool] = {
         "machine_translated": True,
@@ -447,18 +466,33 @@ def provenance(
     }
     if glossary is not None:
         record["glossary_sha256"] = glossary
+    if whole is not None:
+        record["glossary_all_sha256"] = whole
     record["tool"] = f"translator {__version__}"
     return record
+
+
+@functools.lru_cache(maxsize=4)
+def glossary_fingerprint(glossary: Glossary) -> str:
+    """Hash of every term of a glossary with all its fields, and of this version of the tool.
+
+    Stricter than ``uses_hash``: any change to the glossary changes it, so an
+    equal fingerprint (with an unchanged source) proves the article's terms
+    unchanged, and a different one only sends the article to the exact check.
+    """
+    return hashlib.sha256(repr((__version__, glossary.terms)).encode("utf-8")).hexdigest()
 
 
 def _assemble(plan: _Plan, engine: Engine) -> str:
     article = plan.article
     fm = article.front_matter
     values = {i: plan.rebuilt[i] for i in range(len(fm.segments)) if i in plan.rebuilt}
+    glossary = plan.glossary
     record = provenance(
         article,
         engine,
-        uses_hash(article_terms(article, plan.glossary)) if plan.glossary is not None else None,
+        uses_hash(article_terms(article, glossary)) if glossary is not None else None,
+        glossary_fingerprint(glossary) if glossary is not None else None,
     )
     keys = segment_keys(article, plan.glossary, plan.protected)
     # What this run translated afresh, so that a reviewer sees what is new.
@@ -467,6 +501,8 @@ def _assemble(plan: _Plan, engine: Engine) -> str:
     record["changed"] = " ".join(fresh if fresh else carried)
     if plan.fallback:  # segments whose markup had to be repaired, for reviewers
         record["repaired"] = " ".join(keys[i] for i in sorted(plan.fallback) if i in keys)
+    if plan.uncertain:  # markup placed on weak attention: worth a reviewer's look
+        record["uncertain"] = " ".join(keys[i] for i in sorted(plan.uncertain) if i in keys)
     english = {
         i: plan.rebuilt[i] if i in plan.rebuilt else article.segments[i].source_in(article.raw)
         for i in keys
@@ -497,13 +533,8 @@ def segment_keys(
     for i, seg in enumerate(article.segments):
         if seg.translatable:
             protected = (known or {}).get(i) or protect.protect(seg, glossary)
-            keys[i] = text_hash(protected.text + "\0" + "\0".join(protected.sources))
+            keys[i] = text_hash(protected.keyed + "\0" + "\0".join(protected.sources))
     return keys
-
-
-def text_hash(text: str) -> str:
-    """A short, stable hash of a text, for the per-segment record in the provenance."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
 
 
 def article_terms(article: Article, glossary: Glossary | None) -> list[TermMatch]:

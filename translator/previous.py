@@ -16,7 +16,7 @@ from typing import Any
 
 from translator import files, front_matter, segment
 from translator.errors import FrontMatterError, OutputError, TranslatorError
-from translator.pipeline import read, text_hash
+from translator.files import read, text_hash
 from translator.segment import Segment
 
 if sys.version_info >= (3, 11):
@@ -94,11 +94,10 @@ def read_record(text: str) -> dict[str, Any] | None:
     block = front_matter.block(text)
     head = "" if block is None else block[1]  # between the fences
     if fence == "---" and (found := _YAML_RECORD.search(head)):
-        from ruamel.yaml import YAML  # noqa: PLC0415
         from ruamel.yaml.error import YAMLError  # noqa: PLC0415
 
         try:
-            data = YAML(typ="safe").load(found.group(0))
+            data = load_yaml_record(found.group(0))
         except YAMLError as exc:
             raise FrontMatterError(
                 f"the {front_matter.PROVENANCE_KEY} record is not valid YAML "
@@ -114,6 +113,74 @@ def read_record(text: str) -> dict[str, Any] | None:
         return None
     record = data.get(front_matter.PROVENANCE_KEY) if isinstance(data, dict) else None
     return record if isinstance(record, dict) else None
+
+
+def load_yaml_record(block: str) -> Any:
+    """Parse a YAML record block as ruamel.yaml's safe loader would.
+
+    A no-op run reads one record per article, and ruamel's pure-Python parser
+    was most of its time. PyYAML's C parser reads YAML 1.1, not 1.2, so it is
+    trusted only where the two agree: every value quoted as a string (as
+    translator writes them) or a plain ``true``/``false``, every key a plain
+    word. A record a person edited into anything else is read by ruamel.
+    """
+    fast = _c_load(block)
+    if fast is not _UNSURE:
+        return fast
+    from ruamel.yaml import YAML  # noqa: PLC0415
+
+    return YAML(typ="safe").load(block)
+
+
+_UNSURE = object()
+_YAML_STR = "tag:yaml.org,2002:str"
+_YAML_BOOL = "tag:yaml.org,2002:bool"
+_PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_YAML11_ONLY_BOOLS = frozenset(["yes", "no", "on", "off"])
+# YAML 1.1 breaks lines at these; YAML 1.2 (ruamel) reads them as ordinary characters.
+_YAML11_BREAKS = re.compile("[\x85\u2028\u2029]")
+
+
+def _c_load(block: str) -> Any:
+    """The block read by PyYAML's C loader, or ``_UNSURE`` where ruamel might differ."""
+    try:
+        from yaml import CSafeLoader, YAMLError  # noqa: PLC0415
+    except ImportError:  # PyYAML built without libyaml
+        return _UNSURE
+    if _YAML11_BREAKS.search(block):
+        return _UNSURE
+    loader = CSafeLoader(block)
+    try:
+        node = loader.get_single_node()
+        if node is None or not _same_in_both(node):
+            return _UNSURE
+        return loader.construct_document(node)
+    except YAMLError:
+        return _UNSURE  # ruamel reports the error in its own words
+    finally:
+        loader.dispose()
+
+
+def _same_in_both(node: Any) -> bool:
+    """Whether YAML 1.1 and 1.2 resolve this mapping of keys to plain values alike."""
+    from yaml import MappingNode, ScalarNode  # noqa: PLC0415
+
+    if isinstance(node, MappingNode):
+        keys = [key.value for key, _ in node.value]
+        return len(set(keys)) == len(keys) and all(  # ruamel refuses duplicate keys
+            isinstance(key, ScalarNode)
+            and not key.style  # plain: None in PyYAML, "" in its C loader
+            and key.tag == _YAML_STR
+            and _PLAIN_KEY.fullmatch(key.value) is not None
+            and key.value.lower() not in _YAML11_ONLY_BOOLS
+            and _same_in_both(value)
+            for key, value in node.value
+        )
+    if isinstance(node, ScalarNode):
+        if node.style in ('"', "'"):
+            return bool(node.tag == _YAML_STR)
+        return not node.style and node.tag == _YAML_BOOL and node.value in ("true", "false")
+    return False
 
 
 def strip_record(text: str) -> str:

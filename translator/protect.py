@@ -3,9 +3,12 @@
 The engine sees prose with ``⟦1⟧``-style placeholders where markup stood and a
 space where a line broke. Placeholders hold no ASCII vowels or Markdown
 characters, so no engine can turn one into markup. What comes back must hold
-every placeholder exactly once and in the original order: a reordered link
-would change the document's structure, so such output is refused and the
-pipeline falls back to translating the prose between placeholders run by run.
+every placeholder exactly once, but not necessarily in the original order:
+English puts words, and so the markup on them, in another order than Dutch
+("Morgen delen **de gemeenten** `data.csv`" → "Tomorrow **the municipalities**
+share `data.csv`"). Verification then proves that the nesting and the multiset
+of inline elements survived; output that lost a placeholder is refused and the
+pipeline falls back.
 """
 
 from __future__ import annotations
@@ -15,23 +18,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from translator.glossary import Glossary, TermMatch
-from translator.segment import Atom, AtomKind, Segment, join_protected
+from translator.segment import PLACEHOLDER, Atom, AtomKind, Segment, join_protected
 
-PLACEHOLDER = re.compile(r"⟦(\d+)(?:=[^⟧]*)?⟧")
-"""A placeholder: ``⟦3⟧`` for markup, ``⟦4=municipalities⟧`` for a glossary term.
-
-A term placeholder carries its English target so that an engine can use it as
-a hint (the Argos engine writes it into the sentence it decodes); whatever an
-engine does to the hint, the placeholder is restored by its number.
-"""
+_WORD_LIKE = re.compile(r"(`+)[^`](?:.*?[^`])?\1|<[A-Za-z][A-Za-z0-9+.-]{1,31}:[^<>\s]*>", re.S)
+"""Markup that is a word of the sentence on its own: a code span, an autolink."""
 
 _ANY_PLACEHOLDER = re.compile(r"⟦\d+(?:=[^⟧]*)?⟧")  # without groups, for re.split
 _SENTENCE_END = re.compile(r"(?:^|[.!?\u2026][\"')\]\u201d\u2019]*)\s*$")
 
 
-def placeholder(number: int, hint: str = "") -> str:
+def placeholder(number: int, hint: str = "", *, word: bool = False) -> str:
     """The placeholder for the ``number``-th protected span of a segment (1-based)."""
-    return f"⟦{number}={hint}⟧" if hint else f"⟦{number}⟧"
+    return f"⟦{number}={hint}⟧" if hint or word else f"⟦{number}⟧"
 
 
 class PlaceholderError(ValueError):
@@ -85,6 +83,12 @@ class Protected:
     def term(self, index: int) -> TermUse | None:
         return self.terms[index] if index < len(self.terms) else None
 
+    @property
+    def keyed(self) -> str:
+        """The text with word placeholders written as markup ones: what segment keys hash,
+        so that keys recorded before word placeholders existed stay valid."""
+        return self.text.replace("=⟧", "⟧")
+
 
 def protect(segment: Segment, glossary: Glossary | None = None) -> Protected:
     """Build the engine's view of a segment; glossary terms become term placeholders."""
@@ -118,7 +122,7 @@ class _Builder:
     def markup(self, source: str) -> None:
         self.sources.append(source)
         self.terms.append(None)
-        self.add(placeholder(len(self.sources)))
+        self.add(placeholder(len(self.sources), word=_WORD_LIKE.fullmatch(source) is not None))
 
     def region(self, atoms: list[Atom], glossary: Glossary | None) -> None:
         """Prose between two markup atoms: text and breaks, terms cut out."""
@@ -204,20 +208,22 @@ def join_runs(protected: Protected, translations: Sequence[str]) -> str:
 def split(protected: Protected, translated: str) -> list[str | int]:
     """Split engine output into prose and placeholder indices (0-based).
 
-    Raises PlaceholderError unless every placeholder is present once, in order.
+    Raises PlaceholderError unless every placeholder is present exactly once; their
+    order is free (verification checks what the order changes).
     """
     pieces: list[str | int] = []
     cursor = 0
-    expected = 1
+    seen: set[int] = set()
     for match in PLACEHOLDER.finditer(translated):
-        if int(match.group(1)) != expected:
-            raise PlaceholderError(f"placeholder {match.group(0)} out of order")
+        number = int(match.group(1))
+        if number in seen or not 1 <= number <= len(protected.sources):
+            raise PlaceholderError(f"placeholder {match.group(0)} duplicated or unknown")
+        seen.add(number)
         pieces.append(translated[cursor : match.start()])
-        pieces.append(expected - 1)
-        expected += 1
+        pieces.append(number - 1)
         cursor = match.end()
-    if expected - 1 != len(protected.sources):
-        raise PlaceholderError(f"{len(protected.sources) - expected + 1} placeholder(s) lost")
+    if len(seen) != len(protected.sources):
+        raise PlaceholderError(f"{len(protected.sources) - len(seen)} placeholder(s) lost")
     pieces.append(translated[cursor:])
     return [p for p in pieces if p != ""]
 

@@ -4,8 +4,14 @@ One self-contained HTML file (no network, no external CSS or JS, images as
 data URIs) that a reviewer opens from disk: an index of the articles and their
 state, then per article its segments aligned Dutch | English, glossary terms
 highlighted in both columns, and badges with filters for what needs a look:
-segments changed since the last run, human edits, repaired markup, text left
+segments new since the last review, human edits, repaired markup, text left
 in English, glossary misses.
+
+What a reviewer has seen is recorded with ``translator review --mark-reviewed``:
+one mark per segment, its Dutch key and a hash of its English as the file holds
+it then. A later page flags as new exactly the segments whose English is not
+marked (translated since, or edited since); before any mark, "new" means what
+the last run translated.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+import json
 import re
 import time
 from collections.abc import Iterator, Sequence
@@ -23,19 +30,23 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 
-from translator import __version__
-from translator.batch import Item, find_articles, freshness, load_dutch, target_for
+from translator import __version__, output
+from translator.batch import Item, find_articles, freshness, load_dutch, target_for, tree_key
+from translator.config import cache_home
 from translator.errors import TranslatorError
+from translator.files import text_hash
 from translator.glossary import Glossary
+from translator.models import is_word_for_word
 from translator.pipeline import Article, Options, segment_keys
-from translator.previous import Previous, read_previous
+from translator.previous import Entry, Previous, read_previous
 from translator.protect import TermUse, protect
 from translator.segment import AtomKind, Segment
 
 FLAGS = {
-    "changed": "new in the last run",
+    "changed": "new since the last review",
     "human": "edited by a person",
     "repaired": "markup repaired",
+    "uncertain": "markup placed with low confidence",
     "english": "left in English",
     "miss": "glossary term missing",
 }
@@ -88,10 +99,15 @@ def build(
     options: Options,
     *,
     only_changed: bool = False,
+    reviewed: frozenset[str] | None = None,
 ) -> str:
-    """The review page for the content tree at root, with links relative to ``out``."""
+    """The review page for the content tree at root, with links relative to ``out``.
+
+    ``reviewed`` holds the marks of the last review (see ``marks``); None when
+    there was none, and "new" means new in the last run.
+    """
     started = time.perf_counter()
-    reviews = [r for r in _reviews(root, options) if not only_changed or _changed(r)]
+    reviews = [r for r in _reviews(root, options, reviewed) if not only_changed or _changed(r)]
     if only_changed:
         for review in reviews:
             review.rows = [r for r in review.rows if "changed" in r.flags or r.picture]
@@ -100,10 +116,15 @@ def build(
 
 
 def _changed(review: ArticleReview) -> bool:
-    return review.item.status != "up-to-date" or any("changed" in r.flags for r in review.rows)
+    """Whether an article needs a look: it is stale, failed or skipped, or has new segments
+    (a translated article whose segments are all reviewed does not)."""
+    settled = ("up-to-date", "translated")
+    return review.item.status not in settled or any("changed" in r.flags for r in review.rows)
 
 
-def _reviews(root: Path, options: Options) -> Iterator[ArticleReview]:
+def _reviews(
+    root: Path, options: Options, reviewed: frozenset[str] | None
+) -> Iterator[ArticleReview]:
     md = _renderer()
     for source in find_articles(root):
         item = Item(source, None)
@@ -120,7 +141,7 @@ def _reviews(root: Path, options: Options) -> Iterator[ArticleReview]:
         item.status = "up-to-date" if item.reason is None else "stale"
         target = item.target
         previous = read_previous(target) if target is not None and target.exists() else None
-        yield _review(article, item, previous, options.glossary, md)
+        yield _review(article, item, previous, options.glossary, md, reviewed)
 
 
 def _review(
@@ -129,11 +150,13 @@ def _review(
     previous: Previous | None,
     glossary: Glossary | None,
     md: MarkdownIt,
+    reviewed: frozenset[str] | None = None,
 ) -> ArticleReview:
     keys = segment_keys(article, glossary)
     old = {e.key: e for e in (previous.entries if previous is not None else ())}
     record = previous.record if previous is not None else {}
     repaired = set(str(record.get("repaired", "")).split())
+    uncertain = set(str(record.get("uncertain", "")).split())
     fresh = set(str(record.get("changed", "")).split())  # what the last run translated
     if item.status == "up-to-date" and fresh:
         item.status = "translated"
@@ -153,12 +176,14 @@ def _review(
             row.flags.append("changed")
             row.english = '<span class="pending">not translated yet</span>'
         else:
-            if entry.key in fresh:
+            if entry.key in fresh if reviewed is None else _mark(entry) not in reviewed:
                 row.flags.append("changed")
             if entry.edited:
                 row.flags.append("human")
             if entry.key in repaired:
                 row.flags.append("repaired")
+            if entry.key in uncertain:
+                row.flags.append("uncertain")
             row.english, missing = _english_html(entry.english, seg, terms, md, article)
             review.expected += len(terms)
             review.present += len(terms) - len(missing)
@@ -175,9 +200,10 @@ def _review(
 
 
 def _inline_source(seg: Segment, raw: str | None = None) -> str:
-    """A segment's inline Markdown on one line (breaks as spaces)."""
+    """A segment's inline Markdown: soft breaks as spaces, hard breaks kept (a line's
+    trailing backslash or two spaces), blockquote markers dropped."""
     if raw is not None:
-        return " ".join(line.lstrip(" >") for line in raw.splitlines())
+        return "\n".join(line.lstrip(" >") for line in raw.splitlines())
     return "".join(a.text if a.kind is not AtomKind.BREAK else " " for a in seg.atoms)
 
 
@@ -339,6 +365,7 @@ def _page(
     parts = [
         _HEAD.replace("{title}", html.escape(f"Translation review: {root.name}")),
         f"<header><h1>Translation review: {html.escape(str(root))}</h1>",
+        *_demo_banner(reviews),
         '<dl class="summary">',
     ]
     parts += [f"<dt>{k}</dt><dd>{html.escape(v)}</dd>" for k, v in summary.items()]
@@ -360,6 +387,18 @@ def _page(
     parts += [_article(n, review, root, out) for n, review in enumerate(reviews, start=1)]
     parts.append(f"</main><script>\n{_asset('review.js')}</script></body></html>\n")
     return "\n".join(parts)
+
+
+def _demo_banner(reviews: Sequence[ArticleReview]) -> list[str]:
+    """A banner no reviewer can miss when a word-for-word model wrote any English."""
+    demos = sorted({r.model for r in reviews if is_word_for_word(r.model)})
+    if not demos:
+        return []
+    return [
+        f'<p class="banner demo" role="alert"><strong>Not a real translation.</strong> '
+        f"The English from {html.escape(', '.join(demos))} is a word-for-word demo: "
+        "install a real model (translator models install) and run translator batch.</p>"
+    ]
 
 
 def _index(reviews: Sequence[ArticleReview], root: Path) -> str:
@@ -390,7 +429,8 @@ def _article(n: int, review: ArticleReview, root: Path, out: Path) -> str:
         + "</summary>"
     )
     if item.error:
-        return head + f'<p class="error">{html.escape(item.error)}</p></details></section>'
+        kind = "error" if item.status == "failed" else "skip-note"
+        return head + f'<p class="{kind}">{html.escape(item.error)}</p></details></section>'
     lines = [
         head,
         '<table class="segments"><thead><tr><th>Line</th><th lang="nl">Dutch</th>'
@@ -409,9 +449,10 @@ def _article(n: int, review: ArticleReview, root: Path, out: Path) -> str:
                 if src.startswith("data:")
                 else _image_link(src, alt)
             )
+            # The English page shows the same image: it is kept byte for byte.
             lines.append(
-                f'<tr class="picture"><td class="line">{number}</td><td colspan="2">'
-                f"{image}</td></tr>"
+                f'<tr class="picture"><td class="line">{number}</td>'
+                f'<td class="nl">{image}</td><td class="en">{image}</td></tr>'
             )
             continue
         badges = "".join(
@@ -469,9 +510,16 @@ def _asset(name: str) -> str:
     return (resources.files("translator") / name).read_text(encoding="utf-8")
 
 
-def render_page(root: Path, out: Path, options: Options, *, only_changed: bool = False) -> str:
+def render_page(
+    root: Path,
+    out: Path,
+    options: Options,
+    *,
+    only_changed: bool = False,
+    reviewed: frozenset[str] | None = None,
+) -> str:
     """The complete page, with the glossary's colours in its style sheet."""
-    page = build(root, out, options, only_changed=only_changed)
+    page = build(root, out, options, only_changed=only_changed, reviewed=reviewed)
     style = _asset("review.css") + term_colours(options.glossary)
     policy = content_policy(f"\n{style}\n", f"\n{_asset('review.js')}")
     return page.replace("POLICY", policy, 1).replace("STYLE", style, 1)
@@ -487,3 +535,54 @@ def content_policy(style: str, script: str) -> str:
         f"default-src 'none'; img-src data:; style-src 'sha256-{style_hash}'; "
         f"script-src 'sha256-{script_hash}'; base-uri 'none'; form-action 'none'"
     )
+
+
+# --- review marks --------------------------------------------------------------------------------
+
+
+def marks_path(root: Path) -> Path:
+    """Where a content tree's review marks are kept by default: the user cache, keyed by
+    the tree's real path (outside the tree, so that they are never published)."""
+    return cache_home() / "translator" / "reviewed" / f"{tree_key(root)}.json"
+
+
+def current_marks(root: Path) -> frozenset[str]:
+    """A mark for every segment of every English page under root, as it is now."""
+    found: set[str] = set()
+    for source in find_articles(root):
+        try:
+            target = target_for(source, root, "bundle")
+        except TranslatorError:
+            continue
+        previous = read_previous(target) if target.exists() else None
+        if previous is not None:
+            found.update(_mark(entry) for entry in previous.entries)
+    return frozenset(found)
+
+
+def read_marks(path: Path) -> frozenset[str] | None:
+    """The marks of the last review, or None when nobody has marked a review yet."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as exc:
+        raise TranslatorError(
+            f"cannot read the review marks ({exc}); delete the file to start afresh", path=path
+        ) from None
+    marks = data.get("reviewed") if isinstance(data, dict) else None
+    if not isinstance(marks, list):
+        raise TranslatorError(
+            "is not a file of review marks; delete it to start afresh", path=path
+        )
+    return frozenset(str(m) for m in marks)
+
+
+def write_marks(path: Path, root: Path, marks: frozenset[str]) -> None:
+    document = {"root": str(root.resolve()), "reviewed": sorted(marks)}
+    output.write_atomic(path, json.dumps(document, indent=1) + "\n")
+
+
+def _mark(entry: Entry) -> str:
+    """A segment as reviewed: its Dutch key and a hash of its English now."""
+    return f"{entry.key}:{text_hash(entry.english)}"

@@ -384,3 +384,17 @@ def join_protected(atoms: Sequence[Atom]) -> list[Atom]:
         else:
             out.append(atom)
     return out
+
+
+PLACEHOLDER = re.compile(r"⟦(\d+)(?:=[^⟧]*)?⟧")
+"""A placeholder: ``⟦3⟧`` for markup, ``⟦4=municipalities⟧`` for a glossary term,
+``⟦5=⟧`` for markup that stands as a word of the sentence (a code span, an autolink).
+
+``protect`` makes them and engines take them out and put them back, so the
+pattern lives here, below both. A term placeholder carries its English target
+so that an engine can use it as a hint (the Argos engine writes it into the
+sentence it decodes); a word placeholder tells the engine that a word stood there
+(the Argos engine writes an opaque stand-in word that the model carries to its
+English place). Whatever an engine does to the hint, the placeholder is restored
+by its number.
+"""

@@ -8,6 +8,7 @@ splits after common Dutch abbreviations followed by a capital ("bijv. De …",
 
 from __future__ import annotations
 
+import bisect
 import functools
 import itertools
 import re
@@ -67,6 +68,7 @@ ABBREVIATIONS = frozenset(
 _LAST_WORD = re.compile(r"(\S+)\s*$")
 # Where a sentence could end: only texts with such a spot go to pysbd, which is slow.
 _POSSIBLE_END = re.compile(r"[.!?\u2026][\"')\]\u201d\u2019]*\s+\S")
+_SPACE = re.compile(r"\s*")
 _CLAUSE = re.compile(r"[,;:]\s+|\s+[-\u2013]\s+")  # comma, semicolon, colon, dash
 
 
@@ -84,7 +86,7 @@ def split(text: str) -> list[tuple[int, int]]:
     """
     if not text.strip() or not _POSSIBLE_END.search(text):
         return [(0, len(text))]
-    spans = [(s.start, s.end) for s in _segmenter().segment(text)]
+    spans = pysbd_spans(text)
     if not spans or spans[0][0] != 0 or any(a[1] != b[0] for a, b in itertools.pairwise(spans)):
         return [(0, len(text))]  # pysbd lost characters: keep the text whole
     spans[-1] = (spans[-1][0], len(text))
@@ -97,6 +99,33 @@ def split(text: str) -> list[tuple[int, int]]:
     return merged
 
 
+def pysbd_spans(text: str) -> list[tuple[int, int]]:
+    """The spans pysbd's ``segment`` gives with ``char_span=True``, found faster.
+
+    pysbd locates each sentence by compiling ``re.escape(sentence)`` plus
+    trailing whitespace and scanning the text from its start; that compile,
+    once per sentence, made splitting 1.3x slower. ``str.find`` walks the same
+    non-overlapping matches and keeps the first that ends after the previous
+    sentence, as pysbd does.
+    """
+    segmenter = _segmenter()
+    spans: list[tuple[int, int]] = []
+    prior = 0
+    for sentence in segmenter.processor(text).process():
+        if not sentence:
+            continue  # an empty pattern matches nowhere past the previous sentence
+        position = 0
+        while (start := text.find(sentence, position)) >= 0:
+            trailing = _SPACE.match(text, start + len(sentence))
+            end = trailing.end() if trailing else start + len(sentence)
+            if end > prior:
+                spans.append((start, end))
+                prior = end
+                break
+            position = end
+    return spans
+
+
 def _ends_in_abbreviation(sentence: str) -> bool:
     found = _LAST_WORD.search(sentence)
     return found is not None and found.group(1).lower() in ABBREVIATIONS
@@ -107,7 +136,9 @@ def limit(text: str, count: Callable[[str], int], maximum: int) -> list[tuple[in
 
     Cuts fall after a clause mark (comma, semicolon, colon, dash) where one is
     near, else between words; a word longer than the limit stays whole.
-    Nothing is dropped: the spans cover the text.
+    Nothing is dropped: the spans cover the text. Each cut encodes only a window
+    about twice the length of the span it finds, never the rest of the text, so
+    the time grows linearly with the sentence.
     """
     if count(text) <= maximum:
         return [(0, len(text))]
@@ -115,10 +146,13 @@ def limit(text: str, count: Callable[[str], int], maximum: int) -> list[tuple[in
     cuts = sorted(clause | {m.end() for m in re.finditer(r"\s+", text)} - {len(text)})
     spans: list[tuple[int, int]] = []
     start = 0
-    while count(text[start:]) > maximum:
-        later = [c for c in cuts if c > start]
-        if not later:
-            break
+    while (reach := _reach(text, start, count, maximum)) is not None:
+        later = cuts[bisect.bisect_right(cuts, start) : bisect.bisect_right(cuts, reach)]
+        if not later:  # one word longer than the window: it stays whole
+            following = bisect.bisect_right(cuts, start)
+            if following == len(cuts):
+                break
+            later = [cuts[following]]
         # Token counts grow with the prefix: binary-search the longest prefix that fits.
         low, high = 0, len(later) - 1
         while low < high:
@@ -134,3 +168,17 @@ def limit(text: str, count: Callable[[str], int], maximum: int) -> list[tuple[in
         start = end
     spans.append((start, len(text)))
     return spans
+
+
+def _reach(text: str, start: int, count: Callable[[str], int], maximum: int) -> int | None:
+    """An end past every prefix from ``start`` that fits; None when the rest fits whole.
+
+    The window starts at eight characters per allowed token and doubles until
+    it no longer fits, so its length stays within twice what a cut can take.
+    """
+    width = 8 * maximum
+    while start + width < len(text):
+        if count(text[start : start + width]) > maximum:
+            return start + width
+        width *= 2
+    return None if count(text[start:]) <= maximum else len(text)

@@ -2,14 +2,19 @@
 
 Source and output are parsed with the same parser and reduced to their
 structure: every token except prose text and soft line breaks, with its
-markers, attributes, code, raw HTML and link and image targets. Two documents
-whose structures are equal render to the same elements, nesting and attributes.
+markers, attributes, code, raw HTML and link and image targets. Blocks keep
+their order. Inside a block, English may put the marked words in another order
+than Dutch, so inline elements are compared as a tree: the same nesting and the
+same multiset of elements at every level, in any order. Two documents whose
+structures are equal render to the same elements, nesting and attributes, up to
+the order of sibling inline elements.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from markdown_it.token import Token
 
@@ -19,6 +24,12 @@ from translator.markdown import parser
 _VERBATIM = frozenset({"code_inline", "code_block", "fence", "html_block", "html_inline"})
 # Prose and layout that translation is allowed to change.
 _PROSE = frozenset({"text", "softbreak"})
+_HTML_OPEN = re.compile(r"<([A-Za-z][A-Za-z0-9-]*)\b[^<>]*(?<!/)>\Z")
+_HTML_CLOSE = re.compile(r"</([A-Za-z][A-Za-z0-9-]*)\s*>\Z")
+VOID_ELEMENTS = frozenset(
+    "area base br col embed hr img input link meta source track wbr".split()  # noqa: SIM905
+)
+"""HTML elements without a closing tag."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,9 +72,66 @@ def _signatures(tokens: list[Token]) -> Iterator[tuple[tuple[object, ...], int |
             continue
         yield _signature(token), line
         if token.children:
-            for child in token.children:
-                if child.type not in _PROSE:
-                    yield _signature(child), line
+            for signature in _inline(token.children):
+                yield signature, line
+
+
+@dataclass(slots=True)
+class _Node:
+    """An inline element: its opening token, what it contains, its closing token."""
+
+    opening: tuple[object, ...]
+    tag: str = ""
+    """For an open raw HTML tag, its name; ``*`` for a Markdown container."""
+    children: list[_Node] = field(default_factory=list)
+    closing: tuple[object, ...] | None = None
+
+    def key(self) -> str:
+        inner = sorted(child.key() for child in self.children)
+        return repr((self.opening, inner, self.closing))
+
+    def flat(self) -> Iterator[tuple[object, ...]]:
+        yield self.opening
+        for child in sorted(self.children, key=_Node.key):
+            yield from child.flat()
+        if self.closing is not None:
+            yield self.closing
+
+
+def _inline(children: list[Token]) -> Iterator[tuple[object, ...]]:
+    """A block's inline elements in a canonical order: nesting kept, siblings sorted."""
+    root = _Node(("inline root",), "root")
+    stack = [root]
+    for token in children:
+        if token.type in _PROSE:
+            continue
+        signature = _signature(token)
+        opening, closing = _opens(token), _closes(token)
+        if closing and len(stack) > 1 and stack[-1].tag == closing:
+            stack.pop().closing = signature
+        elif opening:
+            node = _Node(signature, opening)
+            stack[-1].children.append(node)
+            stack.append(node)
+        else:
+            stack[-1].children.append(_Node(signature))
+    for child in sorted(root.children, key=_Node.key):
+        yield from child.flat()
+
+
+def _opens(token: Token) -> str:
+    if token.nesting == 1:
+        return "*"
+    found = _HTML_OPEN.match(token.content) if token.type == "html_inline" else None
+    tag = found.group(1).lower() if found else ""
+    return tag if tag not in VOID_ELEMENTS else ""
+
+
+def _closes(token: Token) -> str:
+    if token.nesting == -1:
+        return "*"
+    found = _HTML_CLOSE.match(token.content) if token.type == "html_inline" else None
+    return found.group(1).lower() if found else ""
 
 
 def _signature(token: Token) -> tuple[object, ...]:

@@ -6,7 +6,7 @@ file failed, 2 for usage errors. Status lines go to stderr so that
 importing them registers their commands on ``main``.
 """
 
-from translator.cli import batch, glossary, models, review, translate
+from translator.cli import batch, clean, glossary, models, review, translate
 from translator.cli._common import main
 
-__all__ = ["batch", "glossary", "main", "models", "review", "translate"]
+__all__ = ["batch", "clean", "glossary", "main", "models", "review", "translate"]

@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from translator import __version__, glossary, output
+from translator import __version__, detect, glossary, output
 from translator.config import Settings, load_settings
 from translator.errors import TranslatorError
 from translator.glossary import Glossary
@@ -44,10 +44,32 @@ _NO_FRONT_MATTER = click.option(
 )
 
 
+COMPUTE_TYPES = (
+    "int8",
+    "int8_float32",
+    "int8_float16",
+    "int8_bfloat16",
+    "int16",
+    "float16",
+    "bfloat16",
+    "float32",
+    "auto",
+    "default",
+)
+"""CTranslate2's compute types (``default`` keeps the model's own)."""
+
 _RUN_OPTIONS = [
     click.option("--beam-size", type=click.IntRange(1, 16), help="Beam width (default 4)."),
-    click.option("--compute-type", help="CTranslate2 compute type (default int8)."),
-    click.option("--device", type=click.Choice(["cpu", "cuda"]), help="Where to decode."),
+    click.option(
+        "--compute-type",
+        type=click.Choice(COMPUTE_TYPES),
+        help="CTranslate2 compute type (default int8; auto picks the fastest for the device).",
+    ),
+    click.option(
+        "--device",
+        type=click.Choice(["cpu", "cuda"]),
+        help="Where to decode (default cpu; cuda needs an NVIDIA GPU and driver).",
+    ),
     click.option("--inter-threads", type=click.IntRange(1), help="Batches decoded in parallel."),
     click.option("--intra-threads", type=click.IntRange(0), help="Threads per batch (0: all)."),
     _MODELS_DIR,
@@ -65,6 +87,12 @@ _RUN_OPTIONS = [
 ]
 
 
+def examples(*lines: tuple[str, str]) -> str:
+    """A command's epilog: example command lines, each with what it does."""
+    body = "\n".join(f"  {command}\n      {what}" for command, what in lines)
+    return f"\b\nExamples:\n{body}"
+
+
 def _run_options(command: Callable[..., None]) -> Callable[..., None]:
     """The options every translating command shares: decoding, models, memory, glossary."""
     for option in reversed(_RUN_OPTIONS):
@@ -72,7 +100,14 @@ def _run_options(command: Callable[..., None]) -> Callable[..., None]:
     return command
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog=examples(
+        ("translator translate content/over-t3d/index.md", "one article, beside it"),
+        ("translator batch content", "every Dutch article whose English is missing or stale"),
+        ("translator review content", "review.html: Dutch and English side by side"),
+    ),
+)
 @click.version_option(__version__, prog_name="translator")
 @click.pass_context
 def main(ctx: click.Context) -> None:
@@ -125,16 +160,47 @@ def _run_settings(
     **overrides: Any,
 ) -> Settings:
     """Settings for a translating command, from the options of ``_run_options``."""
-    return _settings(
+    settings = _settings(
         memory="off" if no_memory else memory_path,
         glossary="off" if no_glossary else glossary_path,
         **overrides,
     )
+    if settings.compute_type not in COMPUTE_TYPES:  # from a settings file
+        raise click.ClickException(
+            f"compute-type {settings.compute_type!r} is not a CTranslate2 compute type; "
+            f"choose one of: {', '.join(COMPUTE_TYPES)}"
+        )
+    if settings.engine == "argos" and settings.device == "cuda" and not _cuda_available():
+        raise click.ClickException(
+            "device cuda: CTranslate2 finds no CUDA GPU on this machine (no NVIDIA GPU or "
+            "driver, or a ctranslate2 build without CUDA); decode on the CPU with "
+            '--device cpu, the default, or remove device = "cuda" from the settings'
+        )
+    return settings
+
+
+def _cuda_available() -> bool:
+    import ctranslate2  # noqa: PLC0415 - heavy, and only needed for --device cuda
+
+    try:
+        return bool(ctranslate2.get_cuda_device_count())
+    except RuntimeError:
+        return False
 
 
 def _settings(**overrides: Any) -> Settings:
     try:
         return load_settings(**overrides)
+    except TranslatorError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def site_language(settings: Settings, where: Path) -> str | None:
+    """The site's declared language: the source-language setting, else Hugo's."""
+    if settings.source_language:
+        return settings.source_language
+    try:
+        return detect.site_language(where)
     except TranslatorError as exc:
         raise click.ClickException(str(exc)) from None
 
@@ -146,6 +212,11 @@ def _glossary(settings: Settings) -> Glossary | None:
         return glossary.load(settings.glossary)
     except TranslatorError as exc:
         raise click.ClickException(str(exc)) from None
+
+
+def plural(count: int, noun: str) -> str:
+    """``1 file``, ``2 files``: counts in messages read as English."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 class LazyBar:

@@ -19,7 +19,10 @@ from translator.cli._common import (
     _run_options,
     _run_settings,
     decode_bar,
+    examples,
     main,
+    plural,
+    site_language,
 )
 from translator.engines import ENGINES
 from translator.errors import TranslatorError
@@ -37,7 +40,13 @@ def _shard(
     return int(k), int(n)
 
 
-@main.command()
+@main.command(
+    epilog=examples(
+        ("translator batch content", "translate what is missing or stale"),
+        ("translator batch --check --json content", "CI: write nothing, exit 1 if stale"),
+        ("translator batch --jobs 2 --shard 1/4 content", "a quarter, on two processes"),
+    )
+)
 @click.argument("root", type=click.Path(path_type=Path, file_okay=False, exists=True))
 @click.option("--engine", type=click.Choice(ENGINES), help="Engine (default: argos).")
 @_FROM
@@ -101,6 +110,7 @@ def batch(
         source_language=source_language,
         front_matter_keys=settings.front_matter_keys,
         glossary=_glossary(settings),
+        site_language=site_language(settings, root),
     )
     chosen: batch_module.Layout = "tree" if layout == "tree" else "bundle"
     try:
@@ -130,8 +140,13 @@ def batch(
     for warning in report.warnings:
         click.secho(f"warning: {warning}", fg="yellow", err=True)
     totals = report.totals()
+    if not report.items and not batch_module.find_articles(root, chosen):
+        raise click.ClickException(
+            f"{root}: no Markdown files (.md, .markdown) under it; give the folder that holds "
+            "the articles, such as content"
+        )
     click.echo(
-        f"{totals['files']} files: {totals['translated']} translated, "
+        f"{plural(totals['files'], 'file')}: {totals['translated']} translated, "
         f"{totals['up-to-date']} up to date, {totals['stale']} stale, "
         f"{totals['needs-review']} need review, {totals['skipped']} "
         f"skipped, {totals['failed']} failed; segments: {totals['engine']} to the engine, "

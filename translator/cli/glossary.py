@@ -17,12 +17,19 @@ from translator.cli._common import (
     _GLOSSARY,
     _export,
     _settings,
+    examples,
     main,
 )
 from translator.errors import TranslatorError
 
 
-@main.group("glossary")
+@main.group(
+    "glossary",
+    epilog=examples(
+        ("translator glossary lint", "check glossary/terms.csv"),
+        ("translator glossary review content", "term use and candidates"),
+    ),
+)
 def glossary_group() -> None:
     """Check, review, export and import the domain glossary."""
 
@@ -37,7 +44,13 @@ def _glossary_path(path: Path | None) -> Path:
     return chosen
 
 
-@glossary_group.command("lint")
+@glossary_group.command(
+    "lint",
+    epilog=examples(
+        ("translator glossary lint", "glossary/terms.csv here or above"),
+        ("translator glossary lint other/terms.csv", "another glossary"),
+    ),
+)
 @click.argument("path", required=False, type=click.Path(path_type=Path, dir_okay=False))
 def glossary_lint(path: Path | None) -> None:
     """Check the glossary: malformed rows, duplicates, conflicting and shadowed forms."""
@@ -59,7 +72,13 @@ def glossary_lint(path: Path | None) -> None:
     )
 
 
-@glossary_group.command("review")
+@glossary_group.command(
+    "review",
+    epilog=examples(
+        ("translator glossary review", "content/ as a table"),
+        ("translator glossary review --csv content > review.csv", "for a spreadsheet"),
+    ),
+)
 @click.argument("root", required=False, default="content", type=click.Path(path_type=Path))
 @_GLOSSARY
 @_FROM
@@ -99,7 +118,7 @@ def glossary_review_command(
     else:
         _review_table(found)
     for error in found.errors:
-        click.secho(f"error: {error}", fg="red", err=True)
+        click.secho(f"Error: {error}", fg="red", err=True)
 
 
 def _review_csv(found: glossary_review.Review) -> str:
@@ -155,7 +174,13 @@ def _review_table(found: glossary_review.Review) -> None:
             click.echo(f"  {c.text[:34]:34} {c.kind:10} {c.count:5}  {c.example}")
 
 
-@glossary_group.command("export")
+@glossary_group.command(
+    "export",
+    epilog=examples(
+        ("translator glossary export --format tbx -o terms.tbx", "for a CAT tool"),
+        ("translator glossary export --format csv", "to stdout"),
+    ),
+)
 @click.option(
     "--format", "fmt", type=click.Choice(["tbx", "csv"]), default="tbx", show_default=True
 )
@@ -172,7 +197,13 @@ def glossary_export(fmt: str, out: Path, glossary_path: Path | None) -> None:
     _export(document, out, f"{len(everything)} terms")
 
 
-@glossary_group.command("import")
+@glossary_group.command(
+    "import",
+    epilog=examples(
+        ("translator glossary import terms.tbx", "merge a TBX file"),
+        ("translator glossary import --glossary terms.csv new.csv", "into a named glossary"),
+    ),
+)
 @click.argument("file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
 @_GLOSSARY
 def glossary_import(file: Path, glossary_path: Path | None) -> None:

@@ -16,18 +16,28 @@ from translator.cli._common import (
     LazyBar,
     _export,
     _settings,
+    examples,
     main,
 )
 from translator.errors import TranslatorError
 from translator.memory import Memory, export_tmx
 
 
-@main.group("models")
+@main.group(
+    "models",
+    epilog=examples(
+        ("translator models install", "download the Dutch→English model"),
+        ("translator models install --file translate-nl_en-1_9.argosmodel", "offline"),
+        ("translator models list", "what is installed"),
+    ),
+)
 def models_group() -> None:
     """List, install and remove Argos Translate models."""
 
 
-@models_group.command("list")
+@models_group.command(
+    "list", epilog=examples(("translator models list", "name, languages, version, folder"))
+)
 @_MODELS_DIR
 def models_list(models_dir: Path | None) -> None:
     """Show the installed models."""
@@ -41,12 +51,19 @@ def models_list(models_dir: Path | None) -> None:
         )
 
 
-@models_group.command("install")
+@models_group.command(
+    "install",
+    epilog=examples(
+        ("translator models install", "from the Argos package index"),
+        ("translator models install --file translate-nl_en-1_9.argosmodel", "offline"),
+    ),
+)
 @click.option(
     "--file",
     "archive",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="Install this .argosmodel file instead of downloading (for machines without internet).",
+    help="Install this .argosmodel file instead of downloading (for machines without "
+    "internet): translate-nl_en-<version>.argosmodel from the Argos package index.",
 )
 @_MODELS_DIR
 def models_install(archive: Path | None, models_dir: Path | None) -> None:
@@ -54,7 +71,12 @@ def models_install(archive: Path | None, models_dir: Path | None) -> None:
     settings = _settings(models_dir=models_dir)
     try:
         if archive is not None:
-            model = models.install_file(settings.models_dir, archive)
+            checked = models.check_archive(archive)
+            click.echo(
+                f"checked {archive}: {checked.folder} version {checked.version}, "
+                f"{checked.languages}; sha256 {checked.sha256}"
+            )
+            model = models.install_file(settings.models_dir, archive, checked)
         else:
             with _download_bar() as progress:
                 model = models.install_from_index(settings.models_dir, progress)
@@ -66,7 +88,10 @@ def models_install(archive: Path | None, models_dir: Path | None) -> None:
     )
 
 
-@models_group.command("remove")
+@models_group.command(
+    "remove",
+    epilog=examples(("translator models remove translate-nl_en-1_9", "a name from models list")),
+)
 @click.argument("name")
 @_MODELS_DIR
 def models_remove(name: str, models_dir: Path | None) -> None:
@@ -79,7 +104,13 @@ def models_remove(name: str, models_dir: Path | None) -> None:
     click.echo(f"removed {model.name} from {settings.models_dir}")
 
 
-@main.group("memory")
+@main.group(
+    "memory",
+    epilog=examples(
+        ("translator memory stats", "entries per model"),
+        ("translator memory export -o memory.tmx", "for a CAT tool"),
+    ),
+)
 def memory_group() -> None:
     """Inspect, export and clear the translation memory."""
 
@@ -94,7 +125,7 @@ def _open_memory(memory_path: Path | None, *, strict: bool = True) -> Memory:
         raise click.ClickException(str(exc)) from None
 
 
-@memory_group.command("stats")
+@memory_group.command("stats", epilog=examples(("translator memory stats", "entries per model")))
 @_MEMORY
 def memory_stats(memory_path: Path | None) -> None:
     """Entries per model, and where the memory is."""
@@ -110,7 +141,13 @@ def memory_stats(memory_path: Path | None) -> None:
         click.echo(f"  {model}\t{count}")
 
 
-@memory_group.command("export")
+@memory_group.command(
+    "export",
+    epilog=examples(
+        ("translator memory export -o memory.tmx", "TMX 1.4 for OmegaT or Trados"),
+        ("translator memory export | head", "to stdout"),
+    ),
+)
 @click.option("--format", "fmt", type=click.Choice(["tmx"]), default="tmx", show_default=True)
 @_EXPORT_TO
 @_MEMORY
@@ -126,7 +163,13 @@ def memory_export(fmt: str, out: Path, memory_path: Path | None) -> None:
     _export(document, out, "the translation memory")
 
 
-@memory_group.command("clear")
+@memory_group.command(
+    "clear",
+    epilog=examples(
+        ("translator memory clear", "asks first"),
+        ("translator memory clear --yes", "in scripts"),
+    ),
+)
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @_MEMORY
 def memory_clear(yes: bool, memory_path: Path | None) -> None:

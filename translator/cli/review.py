@@ -12,12 +12,22 @@ from translator.cli._common import (
     _GLOSSARY,
     _glossary,
     _settings,
+    examples,
     main,
+    plural,
+    site_language,
 )
+from translator.errors import TranslatorError
 from translator.pipeline import Options
 
 
-@main.command()
+@main.command(
+    epilog=examples(
+        ("translator review content", "writes review.html; open it in a browser"),
+        ("translator review --mark-reviewed content", "after reviewing: all of it is seen"),
+        ("translator review --only-changed -o changes.html content", "only what is new since"),
+    )
+)
 @click.argument("root", type=click.Path(path_type=Path, file_okay=False, exists=True))
 @click.option(
     "-o",
@@ -33,6 +43,19 @@ from translator.pipeline import Options
     is_flag=True,
     help="Only articles that are not up to date, and their changed segments.",
 )
+@click.option(
+    "--mark-reviewed",
+    is_flag=True,
+    help="Record every segment's English as it is now as reviewed (writes no page); later "
+    "pages flag only what is new since.",
+)
+@click.option(
+    "--marks",
+    "marks_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The review marks file (default: in the user cache, per ROOT); name one in the "
+    "repository to share marks between reviewers.",
+)
 @_FROM
 @_GLOSSARY
 @click.option("--no-glossary", is_flag=True, help="Highlight no glossary terms.")
@@ -40,17 +63,36 @@ def review(
     root: Path,
     out: Path,
     only_changed: bool,
+    mark_reviewed: bool,
+    marks_file: Path | None,
     source_language: str | None,
     glossary_path: Path | None,
     no_glossary: bool,
 ) -> None:
-    """Write one self-contained HTML page to review ROOT's Dutch and English side by side."""
+    """Write one self-contained HTML page to review ROOT's Dutch and English side by side.
+
+    Segments new since the last --mark-reviewed are flagged "new since the last
+    review" (before any, those the last run translated).
+    """
+    marks = marks_file or review_page.marks_path(root)
+    if mark_reviewed:
+        current = review_page.current_marks(root)
+        review_page.write_marks(marks, root, current)
+        click.echo(f"marked {plural(len(current), 'segment')} as reviewed in {marks}", err=True)
+        return
+    try:
+        reviewed = review_page.read_marks(marks)
+    except TranslatorError as exc:
+        raise click.ClickException(str(exc)) from None
     settings = _settings(glossary="off" if no_glossary else glossary_path)
     options = Options(
         source_language=source_language,
         front_matter_keys=settings.front_matter_keys,
         glossary=_glossary(settings),
+        site_language=site_language(settings, root),
     )
-    page = review_page.render_page(root, out, options, only_changed=only_changed)
+    page = review_page.render_page(
+        root, out, options, only_changed=only_changed, reviewed=reviewed
+    )
     output.write_atomic(out, page)
     click.echo(f"wrote {out} ({len(page) // 1024} KiB); open it in a browser", err=True)

@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from translator import output
-from translator.batch import plan_reuse
+from translator.batch import Writer, current_writer, plan_reuse
 from translator.cli._common import (
     _FROM,
     _NO_FRONT_MATTER,
@@ -23,7 +23,9 @@ from translator.cli._common import (
     _run_settings,
     _settings,
     decode_bar,
+    examples,
     main,
+    site_language,
     watch,
 )
 from translator.config import Settings
@@ -34,7 +36,13 @@ from translator.previous import read_previous
 from translator.protect import protect
 
 
-@main.command()
+@main.command(
+    epilog=examples(
+        ("translator translate content/over-t3d/index.md", "writes index.en.md beside it"),
+        ("translator translate --from nl -o - about.md", "Dutch for sure; print the English"),
+        ("translator translate --engine pseudo content/*/*/index.md", "no model: accents only"),
+    )
+)
 @_PATHS
 @click.option(
     "-o",
@@ -49,7 +57,12 @@ from translator.protect import protect
     help="argos: offline neural translation (default); pseudo: deterministic, model-free.",
 )
 @_FROM
-@click.option("--force", is_flag=True, help="Overwrite English files translator did not write.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Re-translate every segment, dropping kept English and human corrections, and "
+    "overwrite English files translator did not write.",
+)
 @_NO_FRONT_MATTER
 @_run_options
 def translate(
@@ -81,6 +94,7 @@ def translate(
         front_matter=not no_front_matter,
         front_matter_keys=settings.front_matter_keys,
         glossary=_glossary(settings),
+        site_language=site_language(settings, paths[0]),
     )
     loaded: list[Engine] = []
     bar = decode_bar()
@@ -90,7 +104,7 @@ def translate(
             _engine_factory(settings, loaded, bar),
             options,
             progress=tick,
-            reuse=None if force else _keeper(targets, options),
+            reuse=None if force else _keeper(targets, options, current_writer(settings)),
         )
     if bar is not None:
         bar.close()
@@ -104,31 +118,43 @@ def translate(
     if options.glossary is not None:
         _adherence(results)
     for error in failed:
-        click.secho(f"error: {error}", fg="red", err=True)
+        click.secho(f"Error: {error}", fg="red", err=True)
     if failed:
         sys.exit(1)
 
 
-@main.command()
+@main.command(
+    epilog=examples(
+        ("translator detect content/over-t3d/index.md", "nl 1.00, or the language found"),
+        ("translator detect content/*/*/index*.md", "every article of a site"),
+    )
+)
 @_PATHS
 @_NO_FRONT_MATTER
 def detect(paths: tuple[Path, ...], no_front_matter: bool) -> None:
     """Print the language of each file's prose and langdetect's confidence."""
     failed = False
+    site = site_language(_settings(), paths[0])
     for path in paths:
         try:
-            article = load(path, Options(front_matter=not no_front_matter))
+            article = load(path, Options(front_matter=not no_front_matter, site_language=site))
         except TranslatorError as exc:
-            click.secho(f"error: {exc}", fg="red", err=True)
+            click.secho(f"Error: {exc}", fg="red", err=True)
             failed = True
             continue
         found = article.language
-        click.echo(f"{path}\t{found.language}\t{found.probability:.2f}")
+        why = "\t(the site's language: the prose alone does not tell)" if found.site else ""
+        click.echo(f"{path}\t{found.language}\t{found.probability:.2f}{why}")
     if failed:
         sys.exit(1)
 
 
-@main.command()
+@main.command(
+    epilog=examples(
+        ("translator segments content/over-t3d/index.md", "what the engine will be given"),
+        ("translator segments --json index.md", "the same, as one JSON document"),
+    )
+)
 @click.argument("path", type=click.Path(path_type=Path))
 @_FROM
 @_NO_FRONT_MATTER
@@ -178,17 +204,20 @@ def _target(path: Path, out: Path | None, *, force: bool) -> Path | None:
     return target
 
 
-def _keeper(targets: dict[Path, Path | None], options: Options) -> Callable[[Article], Kept]:
-    """Keep what translator wrote before for unchanged segments, human corrections included."""
+def _keeper(
+    targets: dict[Path, Path | None], options: Options, writer: Writer | None
+) -> Callable[[Article], Kept]:
+    """Keep what translator wrote before for unchanged segments, human corrections included
+    (machine English only if this run's engine and model wrote it)."""
 
     def keep(article: Article) -> Kept:
         target = targets.get(article.path)
         previous = read_previous(target) if target is not None and target.is_file() else None
         if previous is None:
             return Kept()
-        plan = plan_reuse(article, previous, options.glossary, {}, keep_edits=False)
+        plan = plan_reuse(article, previous, options.glossary, {}, keep_edits=False, writer=writer)
         for note in plan.notes:
-            click.echo(f"note: {article.path}: {note}", err=True)
+            click.echo(f"Note: {article.path}: {note}", err=True)
         return plan.kept()
 
     return keep
@@ -211,6 +240,13 @@ def _engine_factory(
     return factory
 
 
+_PROBLEMS = {
+    "missing": "missing",
+    "duplicated": "written more often than the Dutch uses it",
+    "mangled": "glued to another word",
+}
+
+
 def _adherence(results: Sequence[Result]) -> None:
     """Warn about every glossary target that is missing, then print the adherence."""
     expected = sum(r.stats.terms_expected for r in results if r.status == "translated")
@@ -218,8 +254,15 @@ def _adherence(results: Sequence[Result]) -> None:
     for result in results:
         for miss in result.misses:
             click.secho(
-                f"warning: {miss.path}:{miss.line}: glossary term {miss.term!r} "
-                f"should be {miss.target!r} but is missing",
+                f"Warning: {miss.path}:{miss.line}: glossary term {miss.term!r} "
+                f"should be {miss.target!r} but is {_PROBLEMS[miss.problem]}",
+                fg="yellow",
+                err=True,
+            )
+        for line in result.uncertain:
+            click.secho(
+                f"Warning: {result.path}:{line}: markup placed with low confidence; "
+                "check which English words it marks",
                 fg="yellow",
                 err=True,
             )

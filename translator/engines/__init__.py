@@ -48,8 +48,10 @@ def load_engine(name: str, settings: Settings | None = None) -> Engine:
         from translator.config import load_settings  # noqa: PLC0415
         from translator.engines.argos import ArgosEngine  # noqa: PLC0415
         from translator.memory import Memory  # noqa: PLC0415
+        from translator.models import find  # noqa: PLC0415
 
         settings = settings or load_settings()
+        find(settings.models_dir)  # no model: fail before the memory file is created
         memory = Memory(settings.memory) if settings.memory is not None else None
         return ArgosEngine.load(settings, memory)
     raise ConfigError(f"unknown engine {name!r}; choose one of: {', '.join(ENGINES)}")

@@ -8,53 +8,62 @@ package's SentencePiece model, and sends every sentence of the run, deduplicated
 and sorted by length, to one ``translate_batch`` call.
 
 Placeholders never reach the model. NMT models drop or mangle tokens they were
-not trained on, and clean sentences translate better. Each placeholder is
-removed before decoding and put back afterwards at the target position that
-CTranslate2's attention aligns with its source position (``return_attention``).
-The pipeline still verifies the result and falls back to run-by-run translation
-where a placement would break the structure.
+not trained on, and clean sentences translate better. Markup placeholders are
+removed before decoding; a glossary term's English target, and an opaque
+stand-in word for a code span, are written where they stood, so the model
+carries them to their English place. Afterwards ``placement`` puts every
+placeholder back on the English words it belongs to, using string matches,
+the translation of each marked span on its own (decoded in the same batch),
+and CTranslate2's attention (``return_attention``), summed per word. The
+pipeline still verifies the result and falls back where a placement would
+break the structure.
+
+The decoder is injectable: ``ArgosEngine(installed, settings, translator=obj)``
+decodes with ``obj.translate_batch`` instead of loading the package's CTranslate2
+model. ``obj`` needs only what this module calls: ``translate_batch(pieces,
+target_prefix=..., return_attention=True, ...)`` returning results with
+``hypotheses`` and ``attention``. Tests and ``bench/placement.py`` pass
+``translator.testing.ReorderingModel``, which reorders as real models do.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from translator import sentences
 from translator.config import Settings
+from translator.engines import placement
 from translator.errors import EngineError
 from translator.memory import Entry, Memory, normalize
 from translator.models import InstalledModel, find
-from translator.protect import PLACEHOLDER
+from translator.segment import PLACEHOLDER
 
 _PIECE = "\u2581"
+_KEEP_WEIGHT = 0.05
+"""Attention weights below this are not kept: they carry no placement signal."""
 _TRANSLATOR: dict[str, Any] = {}
 """The one ctranslate2.Translator of this process: two alive at once slow both down."""
 
 
 @dataclass(slots=True)
-class _Mark:
-    """A placeholder taken out of a sentence, and how it sat between the words."""
-
-    text: str
-    offset: int
-    """Character offset in the clean sentence."""
-    space_before: bool
-    space_after: bool
-    length: int = 0
-    """For a glossary term: the length of its English target, written into the clean
-    sentence in its place (0 for markup, which is removed)."""
-
-
-@dataclass(slots=True)
 class _Sentence:
     clean: str
-    marks: list[_Mark]
+    marks: list[placement.Mark]
     glue: str
     """Whitespace that followed the sentence in the source."""
+
+    def fragments(self) -> dict[tuple[int, int], str]:
+        """The words between each opening and closing mark: translated on their own too."""
+        out = {}
+        for i, j in placement.pairs(self.marks):
+            words = self.clean[self.marks[i].offset : self.marks[j].offset].strip()
+            if any(c.isalpha() for c in words) and words != self.clean:
+                out[(i, j)] = words
+        return out
 
 
 @dataclass(slots=True)
@@ -70,7 +79,11 @@ class RunStats:
     remembered: int = 0
     """Distinct sentences taken from the translation memory."""
     aligned: int = 0
-    """Placeholders put back by attention alignment."""
+    """Placeholders put back into decoded sentences."""
+    fragments: int = 0
+    """Marked spans translated on their own to find them in their sentence."""
+    uncertain: int = 0
+    """Marks placed on weak attention alone."""
     split: int = 0
     """Sentences cut at clause or word boundaries because they were too long."""
     seconds: float = 0.0
@@ -90,6 +103,9 @@ class ArgosEngine:
         settings: Settings,
         memory: Memory | None = None,
         glossary: str = "none",
+        *,
+        translator: Any = None,
+        translate_spans: bool = True,
     ) -> None:
         import sentencepiece as spm  # noqa: PLC0415
 
@@ -101,6 +117,11 @@ class ArgosEngine:
         self.stats = RunStats()
         self.progress: Callable[[int, int], None] | None = None
         """Called with sentences decoded so far and in all; set it to show progress."""
+        self.uncertain: set[str] = set()
+        """Texts translated in this process with a mark placed with low confidence."""
+        self.translate_spans = translate_spans
+        """Translate each marked span on its own too (one short sentence more per pair);
+        off, markup is placed on attention alone (``bench/placement.py`` measures both)."""
         tokenizer = installed.path / "sentencepiece.model"
         if not tokenizer.is_file():
             raise EngineError(
@@ -108,7 +129,7 @@ class ArgosEngine:
                 path=installed.path,
             )
         self._sp = spm.SentencePieceProcessor(model_file=str(tokenizer))
-        self._translator = _shared_translator(installed.path / "model", settings)
+        self._translator = translator or _shared_translator(installed.path / "model", settings)
 
     @classmethod
     def load(
@@ -123,9 +144,11 @@ class ArgosEngine:
         prepared = [self._prepare(text) for text in todo]
         wanted = [s.clean for sentences_ in prepared for s in sentences_ if s.clean.strip()]
         self.stats.sentences += len(wanted)
-        entries = self._translations(wanted)
+        fragments = [f for s_ in prepared for s in s_ for f in self._fragments(s).values()]
+        self.stats.fragments += len(fragments)
+        entries = self._translations(wanted + fragments)
         fresh = {
-            text: "".join(self._render(s, entries) + s.glue for s in sentences_).strip()
+            text: "".join(self._render(text, s, entries) + s.glue for s in sentences_).strip()
             for text, sentences_ in zip(todo, prepared, strict=True)
         }
         if self.memory is not None and fresh:
@@ -152,17 +175,17 @@ class ArgosEngine:
                 result.append(self._sentence(clean, marks, start + a, start + b))
         for mark in marks:  # marks after the last character belong to the last sentence
             if mark.offset >= len(clean) and result:
-                result[-1].marks.append(
-                    _Mark(mark.text, len(result[-1].clean), mark.space_before, mark.space_after)
-                )
+                result[-1].marks.append(replace(mark, offset=len(result[-1].clean)))
         return result
 
-    def _sentence(self, clean: str, marks: list[_Mark], start: int, end: int) -> _Sentence:
+    def _sentence(
+        self, clean: str, marks: list[placement.Mark], start: int, end: int
+    ) -> _Sentence:
         chunk = clean[start:end]
         body = chunk.rstrip()
         lead = len(body) - len(body.lstrip())
         own = [
-            _Mark(m.text, max(0, m.offset - start - lead), m.space_before, m.space_after, m.length)
+            replace(m, offset=max(0, m.offset - start - lead))
             for m in marks
             if start <= m.offset < end
         ]
@@ -222,9 +245,7 @@ class ArgosEngine:
             attention = result.attention[0] if result.attention else []
             if prefix and pieces[:1] == [prefix]:
                 pieces, attention = pieces[1:], attention[1:]
-            alignment = tuple(
-                max(range(len(row)), key=row.__getitem__) if row else 0 for row in attention
-            )
+            alignment = tuple(_kept(row) for row in attention)
             out[source] = Entry(source, self._detokenize(pieces), tuple(pieces), alignment)
         return out
 
@@ -245,29 +266,55 @@ class ArgosEngine:
 
     # --- putting placeholders back -----------------------------------------------------------
 
-    def _render(self, sentence: _Sentence, entries: dict[str, Entry]) -> str:
+    def _render(self, text: str, sentence: _Sentence, entries: dict[str, Entry]) -> str:
         if not sentence.clean.strip():
             return "".join(m.text for m in sentence.marks)
         entry = entries[normalize(sentence.clean)]
         if not sentence.marks:
             return entry.target
-        spans = self._source_spans(sentence)
-        targets = _target_spans(spans, entry.alignment, entry.pieces, sentence.marks)
-        self.stats.aligned += len(sentence.marks)
-        return _insert(list(entry.pieces), sentence.marks, targets, self._detokenize)
+        fragments = self._fragments(sentence)
 
-    def _source_spans(self, sentence: _Sentence) -> list[tuple[int, int]]:
-        """For each mark, the source pieces it covers: (b, b) for markup between pieces,
-        (b0, b1) for the pieces of a term's target written into the sentence."""
-        proto = self._sp.encode(sentence.clean, out_type="proto")
-        encoded = sentence.clean.encode("utf-8")
-        ends = [len(encoded[: p.end].decode("utf-8", errors="ignore")) for p in proto.pieces]
+        def fragment(i: int, j: int) -> str | None:
+            words = fragments.get((i, j))
+            return entries[normalize(words)].target if words is not None else None
+
+        target = [
+            replace(w, text=self._detokenize(list(entry.pieces[w.pieces.start : w.pieces.stop])))
+            for w in placement.words_of_pieces(entry.pieces)
+        ]
+        placed = placement.place(
+            self._source_words(sentence.clean), target, entry.alignment, sentence.marks, fragment
+        )
+        self.stats.aligned += len(sentence.marks)
+        if placed is None:  # no nesting holds: the pipeline's verification falls back
+            return entry.target + "".join(m.text for m in sentence.marks)
+        if placed.uncertain:
+            self.stats.uncertain += placed.uncertain
+            self.uncertain.add(text)
+        return placed.text
+
+    def _fragments(self, sentence: _Sentence) -> dict[tuple[int, int], str]:
+        return sentence.fragments() if self.translate_spans else {}
+
+    def _source_words(self, clean: str) -> list[placement.Word]:
+        """The sentence's words, with their pieces and characters, as the model saw them."""
+        proto = self._sp.encode(clean, out_type="proto")
+        encoded = clean.encode("utf-8")
         spans = []
-        for mark in sentence.marks:
-            first = sum(end <= mark.offset for end in ends)
-            last = sum(end <= mark.offset + mark.length for end in ends) if mark.length else first
-            spans.append((first, max(last, first + 1) if mark.length else first))
-        return spans
+        for p in proto.pieces:
+            start = len(encoded[: p.begin].decode("utf-8", errors="ignore"))
+            end = len(encoded[: p.end].decode("utf-8", errors="ignore"))
+            while start < end and clean[start].isspace():  # "▁" pieces begin at the space
+                start += 1
+            spans.append((start, end))
+        return placement.words_of_pieces([p.piece for p in proto.pieces], spans)
+
+
+def _kept(row: Sequence[float]) -> placement.Alignment:
+    """The attention weights of one target piece worth keeping, largest first."""
+    ranked = sorted(range(len(row)), key=lambda s: -row[s])[:4]
+    kept = tuple((s, round(float(row[s]), 3)) for s in ranked if row[s] >= _KEEP_WEIGHT)
+    return kept or ((ranked[0], 1.0),) if ranked else ()
 
 
 def _shared_translator(model_dir: Path, settings: Settings) -> Any:
@@ -298,10 +345,15 @@ def _shared_translator(model_dir: Path, settings: Settings) -> Any:
     return _TRANSLATOR[key]
 
 
-def _without_placeholders(text: str) -> tuple[str, list[_Mark]]:
-    """Remove placeholders, noting where each stood; fold the spaces they leave."""
+def _without_placeholders(text: str) -> tuple[str, list[placement.Mark]]:
+    """Remove placeholders, noting where each stood; fold the spaces they leave.
+
+    A term's English target stands in the sentence in its place, and so does an
+    opaque stand-in word for a word placeholder (``⟦3=⟧``, a code span): models
+    copy both through, to where English puts them.
+    """
     clean: list[str] = []
-    marks: list[_Mark] = []
+    marks: list[placement.Mark] = []
     length = 0
     cursor = 0
     for match in PLACEHOLDER.finditer(text):
@@ -312,11 +364,10 @@ def _without_placeholders(text: str) -> tuple[str, list[_Mark]]:
         length += len(piece)
         before = text[match.start() - 1 : match.start()]
         after = text[match.end() : match.end() + 1]
-        hint = match.group(0)[1:-1].partition("=")[2]
-        marks.append(
-            _Mark(match.group(0), length, before in ("", " "), after in ("", " "), len(hint))
-        )
-        # A term's English target stands in the sentence: models copy it through.
+        word, _, hint = match.group(0)[1:-1].partition("=")
+        if word and not hint and match.group(0).endswith("=⟧"):
+            hint = _stand_in(sum(m.hint.startswith("ZQ") for m in marks))
+        marks.append(placement.Mark(match.group(0), length, len(hint), hint, before, after))
         clean.append(hint)
         length += len(hint)
         cursor = match.end()
@@ -326,90 +377,10 @@ def _without_placeholders(text: str) -> tuple[str, list[_Mark]]:
     clean.append(tail)
     joined = "".join(clean)
     lead = len(joined) - len(joined.lstrip(" "))
-    for mark in marks:
-        mark.offset = max(0, mark.offset - lead)
+    marks = [replace(m, offset=max(0, m.offset - lead)) for m in marks]
     return joined.lstrip(" "), marks
 
 
-def _target_spans(
-    sources: list[tuple[int, int]],
-    alignment: Sequence[int],
-    pieces: Sequence[str],
-    marks: Sequence[_Mark],
-) -> list[tuple[int, int]]:
-    """Map marks to target pieces, keeping their order.
-
-    Markup before source piece b goes before the first target piece aligned to a
-    source piece at or after b. A term's target replaces the target pieces
-    aligned to the source pieces it was written as. A mark that stood between
-    words is moved off a word's inside to the next word start.
-    """
-    targets: list[tuple[int, int]] = []
-    floor = 0
-    for (first, last), mark in zip(sources, marks, strict=True):
-        covered = [j for j, s in enumerate(alignment) if first <= s < last] if mark.length else []
-        if covered:
-            start, end = min(covered), max(covered) + 1
-        else:
-            start = next((j for j, s in enumerate(alignment) if s >= first), len(pieces))
-            end = start
-        start = max(floor, min(start, len(pieces)))
-        end = max(start, end)
-        if not mark.length and (mark.space_before or mark.space_after):
-            while 0 < start < len(pieces) and _inside_word(pieces, start):
-                start += 1
-            end = start
-        targets.append((start, end))
-        floor = end
-    return targets
-
-
-def _inside_word(pieces: Sequence[str], j: int) -> bool:
-    here, before = pieces[j], pieces[j - 1]
-    return not here.startswith(_PIECE) and here[:1].isalnum() and before[-1:].isalnum()
-
-
-def _insert(
-    pieces: Sequence[str],
-    marks: Sequence[_Mark],
-    targets: Sequence[tuple[int, int]],
-    detokenize: Any,
-) -> str:
-    """Detokenize with placeholders put in at their target spans, spaced as in the source.
-
-    Markup glued to the next word (``**`` opening) stays glued to the next target
-    word; markup glued to the previous word stays glued to that. A term replaces
-    the pieces it spans and is spaced like the words it replaces.
-    """
-    out = ""
-    cursor = 0
-    spaced = False  # whether the last mark already decided the space before the next word
-    previous: _Mark | None = None
-    for mark, (start, end) in [*zip(marks, targets, strict=True), (None, (len(pieces), 0))]:
-        if start > cursor:
-            if cursor > 0 and not spaced and pieces[cursor].startswith(_PIECE):
-                out += " "
-            out += detokenize(list(pieces[cursor:start]))
-            cursor, spaced, previous = start, False, None
-        if mark is None:
-            break
-        word_follows = start < len(pieces) and pieces[start].startswith(_PIECE)
-        if mark.length:  # a term: a word in its own right
-            if previous is not None:  # right after a mark: space as in the source
-                wanted = previous.space_after or mark.space_before
-            else:
-                wanted = word_follows or mark.space_before
-            if wanted and out and not out.endswith(" "):
-                out += " "
-            out += mark.text
-            cursor, spaced, previous = max(cursor, end), False, mark
-            continue
-        if (previous is not None and previous.space_after and not out.endswith(" ")) or (
-            mark.space_before and out and not out.endswith(" ") and not spaced
-        ):
-            out += " "
-        out += mark.text
-        if word_follows and (mark.space_after or not mark.space_before):
-            out += " "
-        spaced, previous = True, mark
-    return out.strip()
+def _stand_in(number: int) -> str:
+    """An opaque word for a code span: capitals that models copy as a name."""
+    return "ZQ" + chr(ord("A") + number % 26) * (1 + number // 26)

@@ -1,0 +1,142 @@
+"""Memory and chunk size of a first batch run (``make bench``; not part of CI).
+
+A first run over a generated site with the tiny model, each run in its own
+process (peak RSS is per process): the chunk-size curve (throughput against
+articles per chunk, paired and alternated with one batch), and peak RSS at
+1,000 and 3,000 articles with the default chunk. Prints a table and writes
+build/bench-memory.json.
+
+    python bench/memory.py [--quick]
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+from paired import alternate, compare, goal, save  # noqa: E402
+from run import corpus  # noqa: E402
+
+
+def child(site: Path, models: Path, chunk: int) -> dict[str, Any]:
+    """One first run in this process: time, CPU time and peak RSS."""
+    from translator.batch import run_batch  # noqa: PLC0415
+    from translator.config import Settings  # noqa: PLC0415
+    from translator.pipeline import Options  # noqa: PLC0415
+
+    for old in site.rglob("*.en.md"):
+        old.unlink()
+    settings = Settings(models_dir=models, memory=None, glossary=None)
+    wall, cpu = time.perf_counter(), time.process_time()
+    report = run_batch(site, settings, Options(source_language="nl"), chunk=chunk)
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    assert report.totals()["translated"] == len(report.items), report.totals()
+    return {
+        "articles": len(report.items),
+        "chunk": chunk,
+        "wall": wall,
+        "cpu": cpu,
+        "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+def measure(site: Path, models: Path, chunk: int) -> dict[str, Any]:
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", str(site), str(models), str(chunk)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "HOME": str(site.parent)},
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def site_of(folder: Path, articles: int) -> Path:
+    site = folder / f"site-{articles}"
+    if not site.exists():
+        site.mkdir()
+        corpus(site, count=articles)
+    return site
+
+
+def curve(folder: Path, models: Path, articles: int, chunks: list[int], rounds: int) -> Any:
+    """Throughput of each chunk size against one batch, paired and alternated."""
+    site = site_of(folder, articles)
+    rows = []
+    for chunk in chunks:
+        a, b = alternate(
+            functools.partial(measure, site, models, chunk),
+            functools.partial(measure, site, models, articles),
+            rounds,
+        )
+        rows.append(
+            {
+                "chunk": chunk,
+                **compare(a, b),
+                "peak_mib": max(x["peak_mib"] for x in a),
+                "one_batch_peak_mib": max(y["peak_mib"] for y in b),
+            }
+        )
+        print(
+            f"  chunk {chunk:5} of {articles}: time {rows[-1]['wall_ratio']:.3f}x one batch "
+            f"(CPU {rows[-1]['cpu_ratio']:.3f}x), peak {rows[-1]['peak_mib']:.0f} MiB "
+            f"vs {rows[-1]['one_batch_peak_mib']:.0f} MiB",
+            flush=True,
+        )
+    return rows
+
+
+def main(quick: bool) -> None:
+    from translator.batch import CHUNK  # noqa: PLC0415
+    from translator.models import install_file  # noqa: PLC0415
+    from translator.testing import build_model  # noqa: PLC0415
+
+    sizes = [200, 600] if quick else [1000, 3000]
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        models = folder / "models"
+        install_file(models, build_model(folder / "tiny.argosmodel"))
+        print(f"chunk-size curve (first run, {CHUNK=} by default, paired and alternated):")
+        rows = curve(folder, models, 500, [50, CHUNK], rounds=2)
+        print("peak RSS of a first run with the default chunk:")
+        peaks = []
+        for articles in sizes:
+            peaks.append(measure(site_of(folder, articles), models, CHUNK))
+            print(
+                f"  {articles:5} articles: {peaks[-1]['peak_mib']:.0f} MiB, "
+                f"{peaks[-1]['wall']:.1f} s, {peaks[-1]['cpu']:.1f} s CPU",
+                flush=True,
+            )
+            shutil.rmtree(folder / f"site-{articles}")
+    top = max(p["peak_mib"] for p in peaks)
+    growth = peaks[-1]["peak_mib"] - peaks[0]["peak_mib"]
+    default = next(r for r in rows if r["chunk"] == CHUNK)
+    goal(f"peak RSS < 400 MiB at {sizes[-1]} articles", f"{top:.0f} MiB")
+    goal(
+        "peak RSS does not grow with the site",
+        f"{growth:+.0f} MiB from {sizes[0]} to {sizes[-1]} articles",
+    )
+    goal(
+        "throughput within 5% of one batch",
+        f"{default['wall_ratio']:.3f}x the time (CPU {default['cpu_ratio']:.3f}x)",
+    )
+    save("bench-memory.json", {"curve": rows, "peaks": peaks})
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 5 and sys.argv[1] == "--child":
+        print(json.dumps(child(Path(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4]))))
+    else:
+        main("--quick" in sys.argv)

@@ -1,0 +1,125 @@
+"""Sentence splitting: the fast span finder agrees with pysbd, and cutting is linear."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+
+import pysbd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tests.conftest import CONTENT, SHARED
+from translator import sentences
+from translator.pipeline import Options, load
+from translator.protect import protect
+from translator.segment import PLACEHOLDER
+
+
+def pysbd_char_spans(text: str) -> list[tuple[int, int]]:
+    """What pysbd itself gives, compiling a regex per sentence."""
+    segmenter = pysbd.Segmenter(language="nl", clean=False, char_span=True)
+    return [(s.start, s.end) for s in segmenter.segment(text)]
+
+
+def corpus() -> list[str]:
+    """Prose from content/ and from every CommonMark spec example."""
+    texts = [
+        PLACEHOLDER.sub("", protect(s).text)
+        for path in sorted(CONTENT.rglob("index*.md"))
+        if not path.name.startswith("index.en")
+        for s in load(path, Options(source_language="nl")).segments
+        if s.translatable
+    ]
+    spec = json.loads((SHARED / "commonmark" / "spec-0.31.2.json").read_text("utf-8"))
+    return texts + [str(example["markdown"]) for example in spec]
+
+
+def test_spans_match_pysbd_on_the_corpus() -> None:
+    texts = corpus()
+    assert len(texts) > 600
+    for text in texts:
+        assert sentences.pysbd_spans(text) == pysbd_char_spans(text), text
+
+
+SENTENCE_TEXT = st.lists(
+    st.sampled_from(
+        [
+            "De",
+            "gemeente",
+            "bijv.",
+            "dhr.",
+            "Jansen",
+            "3D.",
+            "a.",
+            "aa",
+            "!",
+            "?",
+            "...",
+            "1.",
+            "Dit",
+            "is",
+            "het",
+            "einde.",
+            "\u2026",
+            "(zie",
+            "ook)",
+            "\u201cJa.\u201d",
+            "nr.",
+            "5",
+        ]
+    ),
+    max_size=30,
+).map(" ".join)
+WHITESPACE = st.sampled_from([" ", "  ", "\n", "\t", "\u00a0", ""])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(SENTENCE_TEXT, WHITESPACE), max_size=6))
+def test_spans_match_pysbd_on_generated_text(parts: list[tuple[str, str]]) -> None:
+    text = "".join(words + space for words, space in parts)
+    assert sentences.pysbd_spans(text) == pysbd_char_spans(text)
+
+
+class CountingTokens:
+    """Words as tokens, counting how many characters were encoded in all."""
+
+    def __init__(self) -> None:
+        self.characters = 0
+
+    def __call__(self, text: str) -> int:
+        self.characters += len(text)
+        return len(text.split())
+
+
+def long_sentence(words: int) -> str:
+    vocabulary = ["gemeente", "de", "kaart,", "3D-gegevens", "stad;", "en", "Zwolle", "-"]
+    return " ".join(vocabulary[i % len(vocabulary)] for i in range(words))
+
+
+@pytest.mark.parametrize("words", [2_000, 20_000, 100_000])
+def test_limit_encodes_each_character_a_bounded_number_of_times(words: int) -> None:
+    text = long_sentence(words)
+    count = CountingTokens()
+    spans = sentences.limit(text, count, 200)
+    # Before, every cut re-encoded the rest of the sentence: 100,000 words cost
+    # hundreds of encodings per character; now a constant handful.
+    assert count.characters <= 16 * len(text)
+    assert spans[0][0] == 0 and spans[-1][1] == len(text)
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(spans))
+    assert all(len(text[a:b].split()) <= 200 for a, b in spans)
+
+
+def test_limit_keeps_a_word_longer_than_the_limit_whole() -> None:
+    text = "kort " + "x" * 5_000 + " kort kort"
+    spans = sentences.limit(text, lambda t: len(t) // 4 + 1, 50)
+    assert "".join(text[a:b] for a, b in spans) == text
+    assert any(text[a:b].strip() == "x" * 5_000 for a, b in spans)
+
+
+def test_limit_prefers_a_clause_mark() -> None:
+    text = "een twee drie vier vijf, zes zeven acht negen tien elf"
+    spans = sentences.limit(text, lambda t: len(t.split()), 8)
+    assert re.search(r",\s*$", text[: spans[0][1]])

@@ -1,0 +1,269 @@
+"""Markup, code and terms on the right English words under a model that reorders.
+
+Every sentence below was checked by hand: the English is what a translator would
+write with this markup, whatever attention the model has.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import CONTENT, GLOSSARY, SHARED
+from tests.htmlshape import html_shape
+from translator import glossary
+from translator.engines.argos import ArgosEngine
+from translator.front_matter import body_offset
+from translator.markdown import render
+from translator.memory import Entry, Memory
+from translator.pipeline import Options, translate_articles, translate_paths, translate_text
+from translator.pipeline import load as load_article
+from translator.protect import PlaceholderError, protect, split
+from translator.segment import segment_body
+from translator.testing import ATTENTION_MODES, ReorderingModel, Word, reordering_engine
+from translator.verify import compare
+
+HAND_CHECKED = [
+    # V2 inversion after a fronted adverb; a code span carried as a word
+    (
+        "Morgen delen **de gemeenten** `data.csv` met elkaar.",
+        "Tomorrow **the municipalities** share `data.csv` with each other.",
+    ),
+    # niet → do not, and the object it stood after
+    (
+        "De kleine gemeenten verbeteren [de kaarten](https://x.nl) niet.",
+        "The small municipalities do not improve [the maps](https://x.nl).",
+    ),
+    # the participle moves next to the auxiliary, after not
+    (
+        "De stad heeft de kaarten *niet* **verbeterd**.",
+        "The city has *not* **improved** the maps.",
+    ),
+    # a fronted subordinate clause, verb-final inside, inversion after
+    (
+        "Omdat **de stad** de kaarten verbetert, delen de gemeenten *de resultaten*.",
+        "Because **the city** improves the maps, the municipalities share *the results*.",
+    ),
+    # a separable verb merged; the marks come back in English order
+    (
+        "De stad neemt *volgend jaar* deel **aan het programma**.",
+        "The city participates **in the programme** *next year*.",
+    ),
+    (
+        "Wij weten dat de stad **niet** deelneemt.",
+        "We know that the city does **not** participate.",
+    ),
+    # three Dutch words merged into one English word
+    (
+        "De gemeenten delen *op dit moment* de kaarten met elkaar.",
+        "The municipalities *currently* share the maps with each other.",
+    ),
+    # a modal: the infinitive moves forward; a glossary term split in two words
+    (
+        "De provincies willen de basisregistraties **verbeteren**.",
+        "The provinces want to **improve** the base registries.",
+    ),
+    # word order kept: the code span stays where it was
+    (
+        "De stad gebruikt `kaart.json` voor de kaarten.",
+        "The city uses `kaart.json` for the maps.",
+    ),
+    # a do-not-translate term as the subject
+    ("T3D heeft de kaarten **niet** verbeterd.", "T3D has **not** improved the maps."),
+    # a subordinate clause after the main clause, a time adverb moved to the end
+    (
+        "De stad zegt dat [de gemeenten](https://x.nl) de kaarten morgen hebben verbeterd.",
+        "The city says that [the municipalities](https://x.nl) have improved the maps tomorrow.",
+    ),
+    # marks inside a word the model copies stay inside it
+    (
+        "Morgen delen de stad en *Zwol*le `x`s de kaarten.",
+        "Tomorrow the city and *Zwol*le `x`s share the maps.",
+    ),
+    # nested marks, and a term inside a link
+    (
+        "Morgen delen **de [gemeenten](https://x.nl)** de kaarten.",
+        "Tomorrow **the [municipalities](https://x.nl)** share the maps.",
+    ),
+]
+
+
+def _translate(engine: ArgosEngine, source: str) -> str:
+    options = Options(source_language="nl", glossary=glossary.load(GLOSSARY))
+    english = translate_text(source + "\n", engine, options)
+    return english[body_offset(english) :].strip()
+
+
+@pytest.mark.parametrize("mode", ATTENTION_MODES)
+@pytest.mark.parametrize(("dutch", "english"), HAND_CHECKED)
+def test_hand_checked_english(tmp_path: Path, mode: str, dutch: str, english: str) -> None:
+    assert _translate(reordering_engine(tmp_path, mode), dutch) == english
+
+
+def test_marks_may_come_back_in_english_order() -> None:
+    [seg] = segment_body("De stad neemt *volgend jaar* deel **aan het programma**.\n")
+    protected = protect(seg)
+    reordered = "The city participates ⟦3⟧in the programme⟦4⟧ ⟦1⟧next year⟦2⟧."
+    assert [p for p in split(protected, reordered) if isinstance(p, int)] == [2, 3, 0, 1]
+    with pytest.raises(PlaceholderError, match="duplicated"):
+        split(protected, "⟦1⟧a⟦2⟧ ⟦1⟧b⟦2⟧ ⟦3⟧c⟦4⟧")
+    with pytest.raises(PlaceholderError, match="lost"):
+        split(protected, "⟦1⟧a⟦2⟧ c⟦4⟧")
+
+
+def test_verification_compares_nesting_and_multiset_not_order() -> None:
+    source = "Morgen *delen* de gemeenten [kaarten](https://x.nl) `data.csv`."
+    assert compare(source, "Tomorrow `data.csv` [maps](https://x.nl) *share*.") is None
+    assert compare(source, "Tomorrow *share [maps](https://x.nl)* `data.csv`.") is not None
+    assert compare(source, "Tomorrow *share* [maps](https://y.nl) `data.csv`.") is not None
+    assert compare("Een <b>vet</b> woord.", "A </b>bold<b> word.") is not None
+
+
+def test_a_code_span_is_a_word_placeholder() -> None:
+    [seg] = segment_body("De stad gebruikt `kaart.json` en **`x`** <https://x.nl>.\n")
+    assert protect(seg).text == "De stad gebruikt ⟦1=⟧ en ⟦2⟧ ⟦3=⟧."
+    assert protect(seg).keyed == "De stad gebruikt ⟦1⟧ en ⟦2⟧ ⟦3⟧."  # segment keys unchanged
+
+
+class _Stutter(ReorderingModel):
+    """Writes one English word twice, or glued to the next one, as real models do."""
+
+    def __init__(self, word: str, *, glue: bool = False) -> None:
+        super().__init__("soft")
+        self.word, self.glue = word, glue
+
+    def english(self, words: Sequence[str]) -> list[Word]:
+        out = []
+        for w in super().english(words):
+            if w.text == self.word and self.glue:
+                out.append(Word(w.text + "D", w.sources))
+            else:
+                out += [w, w] if w.text == self.word else [w]
+        return out
+
+
+def _engine_with(tmp_path: Path, model: Any) -> ArgosEngine:
+    engine = reordering_engine(tmp_path)
+    return ArgosEngine(engine.installed, engine.settings, translator=model)
+
+
+def test_a_term_the_model_writes_twice_is_written_once(tmp_path: Path) -> None:
+    engine = _engine_with(tmp_path, _Stutter("municipalities"))
+    english = _translate(engine, "Morgen delen de gemeenten de kaarten.")
+    assert english == "Tomorrow the municipalities share the maps."
+
+
+def test_a_term_glued_to_a_neighbour_is_restored(tmp_path: Path) -> None:
+    engine = _engine_with(tmp_path, _Stutter("T3D", glue=True))
+    assert _translate(engine, "T3D verbetert de kaarten.") == "T3D improves the maps."
+
+
+class _Blind(ReorderingModel):
+    """Attention that says nothing: every source piece weighs the same."""
+
+    def translate_batch(
+        self, source: Sequence[Sequence[str]], *args: Any, **options: Any
+    ) -> list[Any]:
+        results = super().translate_batch(source, *args, **options)
+        for pieces, result in zip(source, results, strict=True):
+            for row in result.attention[0] if result.attention else []:
+                row[:] = [1 / len(pieces)] * len(pieces)
+        return results
+
+
+def test_low_confidence_marks_are_reported_with_file_and_line(tmp_path: Path) -> None:
+    engine = _engine_with(tmp_path, _Blind())
+    path = tmp_path / "index.md"
+    source = "# Kop\n\nDe stad neemt **deel** aan het programma.\n"
+    article = load_article(path, Options(source_language="nl"), text=source)
+    [result] = translate_articles([article], engine)
+    assert result.status == "translated" and result.text is not None
+    assert result.uncertain == (3,)
+    assert "uncertain:" in result.text  # recorded for the review page's badge
+    body = result.text[body_offset(result.text) :]
+    assert "****" not in body and body.count("**") == 2  # never an empty mark
+
+
+class _Doubles:
+    """An engine that writes a term's target twice."""
+
+    name = "doubles"
+    model = "none"
+
+    def translate(self, texts: Sequence[str]) -> list[str]:
+        term = "⟦1=municipalities⟧"
+        return [t.replace(term, f"{term} municipalities") for t in texts]
+
+
+def test_adherence_counts_occurrences_and_flags_duplicates(tmp_path: Path) -> None:
+    path = tmp_path / "index.md"
+    source = "De stad deelt kennis met de gemeenten.\n\nDe gemeenten delen.\n"
+    options = Options(source_language="nl", glossary=glossary.load(GLOSSARY))
+    article = load_article(path, options, text=source)
+    [result] = translate_articles([article], _Doubles(), options.glossary)
+    assert [(m.line, m.term, m.problem) for m in result.misses] == [
+        (1, "gemeenten", "duplicated"),
+        (3, "gemeenten", "duplicated"),
+    ]
+    assert result.stats.terms_present == result.stats.terms_expected == 2
+
+
+def test_marked_spans_are_decoded_in_the_same_batch(tmp_path: Path) -> None:
+    engine = reordering_engine(tmp_path, "noisy")
+    english = engine.translate(["Morgen delen ⟦1⟧de kaarten⟦2⟧ en ⟦3⟧de stad⟦4⟧ het model."])
+    assert english == ["Tomorrow ⟦1⟧the maps⟦2⟧ and ⟦3⟧the city⟦4⟧ share the model."]
+    assert (engine.stats.sentences, engine.stats.fragments, engine.stats.batches) == (1, 2, [3])
+    alone = reordering_engine(tmp_path, "noisy", translate_spans=False)
+    alone.translate(["Morgen delen ⟦1⟧de kaarten⟦2⟧ het model."])
+    assert (alone.stats.fragments, alone.stats.batches) == (0, [1])
+
+
+def test_memory_keeps_soft_alignments_and_reads_old_ones(tmp_path: Path) -> None:
+    memory = Memory(tmp_path / "memory.sqlite")
+    soft = ((0, 0.6), (1, 0.15))
+    memory.store("m@1", "none", [Entry("De stad.", "The city.", ("▁The",), (soft,))])
+    [found] = memory.lookup("m@1", "none", ["De stad."]).values()
+    assert found.alignment == (soft,)
+    memory.close()
+    with sqlite3.connect(tmp_path / "memory.sqlite") as db:  # as an older version wrote it
+        db.execute("UPDATE segments SET alignment = '[2]'")
+    [old] = Memory(tmp_path / "memory.sqlite").lookup("m@1", "none", ["De stad."]).values()
+    assert old.alignment == (((2, 1.0),),)
+
+
+@pytest.mark.parametrize("mode", ["noisy", "last-layer"])
+def test_commonmark_spec_keeps_its_structure_under_a_reordering_model(
+    tmp_path: Path, mode: str
+) -> None:
+    examples = json.loads((SHARED / "commonmark" / "spec-0.31.2.json").read_text("utf-8"))
+    options = Options(source_language="nl", front_matter=False)
+    articles = [
+        load_article(Path(f"{e['example']}.md"), options, text=e["markdown"]) for e in examples
+    ]
+    results = translate_articles(articles, reordering_engine(tmp_path, mode))
+    assert all(r.status == "translated" for r in results)
+    for example, result in zip(examples, results, strict=True):
+        assert result.text is not None
+        english = result.text[body_offset(result.text) :]
+        assert html_shape(render(english)) == html_shape(render(example["markdown"])), example[
+            "example"
+        ]
+
+
+def test_content_keeps_its_structure_under_a_reordering_model(tmp_path: Path) -> None:
+    paths = sorted(p for p in CONTENT.rglob("*.md") if not p.name.endswith(".en.md"))
+    options = Options(glossary=glossary.load(GLOSSARY))
+    engine = reordering_engine(tmp_path, "last-layer")
+    results = translate_paths(paths, lambda: engine, options)
+    assert [r.status for r in results].count("translated") == len(paths) - 1  # one is English
+    for path, result in zip(paths, results, strict=True):
+        if result.text is not None:
+            source = path.read_text("utf-8")
+            assert html_shape(render(result.text[body_offset(result.text) :])) == html_shape(
+                render(source[body_offset(source) :])
+            ), path
