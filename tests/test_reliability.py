@@ -354,7 +354,7 @@ def test_a_damaged_memory_degrades_to_none_and_clear_rebuilds_it(
     change_dutch(site, "verandert", "verandert snel")
     result = run(["batch", "--engine", "pseudo", "--memory", memory, site])
     assert result.exit_code == 0, result.output
-    assert "warning: the translation memory" in result.output
+    assert "Warning: the translation memory" in result.output
     assert "memory clear --yes" in result.output
     assert "1 translated" in result.output
     stats = run(["memory", "stats", "--memory", memory])
@@ -397,7 +397,7 @@ def test_a_memory_that_cannot_be_written_keeps_the_translation(
         preexec_fn=disk_full,
     )
     assert done.returncode == 0, done.stderr
-    assert "warning: the translation memory" in done.stderr
+    assert "Warning: the translation memory" in done.stderr
     assert "The municipalities share results with each other." in article.with_name(
         "index.en.md"
     ).read_text("utf-8")

@@ -138,7 +138,7 @@ def batch(
     if as_json:
         click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
     for warning in report.warnings:
-        click.secho(f"warning: {warning}", fg="yellow", err=True)
+        click.secho(f"Warning: {warning}", fg="yellow", err=True)
     totals = report.totals()
     if not report.items and not batch_module.find_articles(root, chosen):
         raise click.ClickException(

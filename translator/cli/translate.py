@@ -114,7 +114,7 @@ def translate(
         _summary(loaded[0], results)
         problem = getattr(getattr(loaded[0], "memory", None), "problem", None)
         if problem:
-            click.secho(f"warning: {problem}", fg="yellow", err=True)
+            click.secho(f"Warning: {problem}", fg="yellow", err=True)
     if options.glossary is not None:
         _adherence(results)
     for error in failed:
