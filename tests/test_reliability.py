@@ -17,10 +17,11 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import CONTENT, run
+from tests.conftest import CONTENT, GLOSSARY, run
 from tests.test_batch import batch, edit_english
 from tests.test_review_page import chromium, parse
 from translator.batch import lock_path
+from translator.config import load_settings
 from translator.previous import read_previous
 
 
@@ -521,3 +522,37 @@ def test_the_review_page_makes_no_network_request(site: Path, tmp_path: Path) ->
             )
             == "human"
         )
+
+
+# --- 9. smaller ---------------------------------------------------------------------------------
+
+
+def test_a_glossary_saved_by_excel_with_a_bom_loads(tmp_path: Path) -> None:
+    terms = tmp_path / "terms.csv"
+    terms.write_bytes(b"\xef\xbb\xbf" + GLOSSARY.read_bytes())
+    result = run(["glossary", "lint", terms])
+    assert result.exit_code == 0, result.output
+
+
+def test_the_readme_settings_block_works_in_translator_toml(tmp_path: Path) -> None:
+    (tmp_path / "translator.toml").write_text(
+        '[tool.translator]\nengine = "pseudo"\nbeam-size = 2\n', "utf-8"
+    )
+    settings = load_settings(tmp_path)
+    assert settings.engine == "pseudo" and settings.beam_size == 2
+
+
+def test_two_sources_for_one_english_file_are_a_conflict(site: Path) -> None:
+    bundle = site / "over-t3d"
+    shutil.copy(bundle / "index.md", bundle / "index.nl.md")
+    for args in ((), ("--check",)):
+        done = batch(site, *args)
+        assert done["exit"] == 1
+        for name in ("index.md", "index.nl.md"):
+            entry = done["by"][f"over-t3d/{name}"]
+            assert entry["status"] == "failed"
+            assert (
+                "index.md and index.nl.md would both be translated into index.en.md"
+                in (entry["error"])
+            )
+    assert not (bundle / "index.en.md").exists()

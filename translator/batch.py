@@ -579,7 +579,32 @@ def _survey(
         if item.reason is not None:
             item.status = "stale"
             stale.append(item)
+    _conflicts(items, stale)
     return items, stale
+
+
+def _conflicts(items: Sequence[Item], stale: list[Item]) -> None:
+    """Fail sources that would write the same English file (``index.md`` and
+    ``index.nl.md`` in one bundle): each run would rewrite it from the other."""
+    by_target: dict[Path, list[Item]] = {}
+    for item in items:
+        if item.target is not None and item.status != "failed":
+            by_target.setdefault(item.target, []).append(item)
+    for target, group in by_target.items():
+        if len(group) < 2:
+            continue
+        names = " and ".join(i.source.name for i in group)
+        for item in group:
+            item.status = "failed"
+            item.error = str(
+                OutputError(
+                    f"{names} would both be translated into {target.name}; keep one Dutch "
+                    "source in the bundle (remove or rename the other)",
+                    path=item.source,
+                )
+            )
+            if item in stale:
+                stale.remove(item)
 
 
 def load_dutch(item: Item, options: Options) -> Article | None:

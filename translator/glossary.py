@@ -176,7 +176,7 @@ class Problem:
 def read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
     """The data rows of a glossary CSV, each with its line number."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # Excel's "CSV UTF-8" starts with a BOM
     except (OSError, UnicodeDecodeError) as exc:
         raise GlossaryError(f"cannot read the glossary: {exc}", path=path) from None
     reader = csv.reader(io.StringIO(text))
