@@ -20,7 +20,7 @@ import pytest
 from tests.conftest import CONTENT, GLOSSARY, run
 from tests.test_batch import batch, edit_english
 from tests.test_review_page import chromium, parse
-from translator.batch import lock_path
+from translator.batch import lock_path, locked
 from translator.config import load_settings
 from translator.previous import read_previous
 
@@ -556,3 +556,17 @@ def test_two_sources_for_one_english_file_are_a_conflict(site: Path) -> None:
                 in (entry["error"])
             )
     assert not (bundle / "index.en.md").exists()
+
+
+def test_overlapping_roots_exclude_each_other(site: Path) -> None:
+    inner, sibling = site / "over-t3d", site / "nieuws"
+    with locked(inner, wait=False):
+        outer_run = run(["batch", "--engine", "pseudo", site])
+        assert outer_run.exit_code == 1
+        assert "is writing this tree or a folder in it" in outer_run.output
+        assert run(["batch", "--engine", "pseudo", sibling]).exit_code == 0  # side by side
+    with locked(site, wait=False):
+        inner_run = run(["batch", "--engine", "pseudo", inner])
+        assert inner_run.exit_code == 1
+        assert f"is writing {site.resolve()}, which contains this tree" in inner_run.output
+    assert run(["batch", "--engine", "pseudo", site]).exit_code == 0

@@ -362,10 +362,18 @@ def tree_key(root: Path) -> str:
 
 @contextlib.contextmanager
 def locked(root: Path, *, wait: bool) -> Iterator[None]:
-    """Hold the tree's lock file for the run; a second run waits or is told."""
+    """Hold the tree's lock file for the run; a second run waits or is told.
+
+    A run on a folder that contains this tree, or lies inside it, writes some of
+    the same files: each run also holds the lock of every enclosing folder,
+    shared, so that overlapping runs exclude each other and side-by-side ones
+    (content/a, content/b) do not.
+    """
     path = lock_path(root)
     handle = _acquire(path, root, wait=wait)
-    with handle:
+    with handle, contextlib.ExitStack() as enclosing:
+        for folder in root.resolve().parents:
+            enclosing.enter_context(_acquire(lock_path(folder), folder, wait=wait, shared=True))
         try:  # unbuffered: a failed write leaves nothing for close() to fail on again
             os.ftruncate(handle.fileno(), 0)
             os.pwrite(handle.fileno(), f"pid {os.getpid()} on {socket.gethostname()}".encode(), 0)
@@ -382,7 +390,7 @@ def locked(root: Path, *, wait: bool) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _acquire(path: Path, root: Path, *, wait: bool) -> IO[str]:
+def _acquire(path: Path, root: Path, *, wait: bool, shared: bool = False) -> IO[str]:
     """Open and lock the lock file, taking it over from a holder that is dead.
 
     flock is released when its holder dies, unless a process that inherited the
@@ -391,6 +399,8 @@ def _acquire(path: Path, root: Path, *, wait: bool) -> IO[str]:
     a file no run opens any more); locking re-checks that the name still leads
     to the file locked, so two runs that take over at once cannot both win.
     """
+    mode = fcntl.LOCK_SH if shared else fcntl.LOCK_EX
+    what = f"{root}, which contains this tree" if shared else "this tree or a folder in it"
     for _ in range(5):
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -398,7 +408,7 @@ def _acquire(path: Path, root: Path, *, wait: bool) -> IO[str]:
         except OSError as exc:
             raise LockedError(f"cannot create the lock file: {exc.strerror}", path=path) from None
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(handle, mode | fcntl.LOCK_NB)
         except BlockingIOError:
             holder = _holder(handle)
             if _dead(holder) and _same_file(handle, path):
@@ -409,10 +419,10 @@ def _acquire(path: Path, root: Path, *, wait: bool) -> IO[str]:
                 handle.close()
                 raise LockedError(
                     f"another translator batch ({holder or 'another process'}) is writing "
-                    "this tree; wait for it to finish, or pass --wait to queue behind it",
+                    f"{what}; wait for it to finish, or pass --wait to queue behind it",
                     path=root,
                 ) from None
-            fcntl.flock(handle, fcntl.LOCK_EX)
+            fcntl.flock(handle, mode)
         if _same_file(handle, path):
             return handle
         handle.close()  # taken over meanwhile: lock the file the name leads to now
