@@ -570,3 +570,23 @@ def test_overlapping_roots_exclude_each_other(site: Path) -> None:
         assert inner_run.exit_code == 1
         assert f"is writing {site.resolve()}, which contains this tree" in inner_run.output
     assert run(["batch", "--engine", "pseudo", site]).exit_code == 0
+
+
+def test_a_path_too_long_for_the_system_is_reported(site: Path) -> None:
+    fd = os.open(site, os.O_RDONLY | os.O_DIRECTORY)
+    try:  # 25 folders of 200 characters: past PATH_MAX (4,096), built relative to each other
+        for _ in range(25):
+            os.mkdir("d" * 200, dir_fd=fd)
+            deeper = os.open("d" * 200, os.O_RDONLY | os.O_DIRECTORY, dir_fd=fd)
+            os.close(fd)
+            fd = deeper
+        article = os.open("index.md", os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=fd)
+        os.write(article, b"De gemeente deelt haar kaarten met iedereen.\n")
+        os.close(article)
+    finally:
+        os.close(fd)
+    done = batch(site)
+    assert done["exit"] == 1
+    [failed] = [f for f in done["files"] if f["status"] == "failed"]
+    assert "the path is too long for the file system" in failed["error"]
+    assert done["totals"]["translated"] == 4

@@ -28,7 +28,7 @@ from typing import IO, Any, Literal
 from translator import files, output
 from translator.config import Settings, cache_home
 from translator.engines import Engine, load_engine
-from translator.errors import EngineError, OutputError, TranslatorError
+from translator.errors import EngineError, InputError, OutputError, TranslatorError
 from translator.glossary import Glossary, uses_hash
 from translator.pipeline import (
     Article,
@@ -127,14 +127,32 @@ class BatchReport:
 # --- finding articles ------------------------------------------------------------------------
 
 
-def find_articles(root: Path, layout: Layout = "bundle") -> list[Path]:
-    """Markdown sources under the Dutch root; never outputs, never outside ROOT via links."""
+def find_articles(
+    root: Path, layout: Layout = "bundle", unreadable: list[TranslatorError] | None = None
+) -> list[Path]:
+    """Markdown sources under the Dutch root; never outputs, never outside ROOT via links.
+
+    Folders that cannot be listed (too long a path, no permission) are added to
+    ``unreadable`` when it is given, so that a run reports them instead of
+    silently translating less.
+    """
     base = source_root(root, layout)
     resolved = base.resolve()
     found = []
-    for folder, dirs, names in os.walk(base):
+
+    def refused(exc: OSError) -> None:
+        if unreadable is not None:
+            where = Path(exc.filename) if exc.filename else base
+            unreadable.append(InputError(f"cannot be read: {files.reason(exc)}", path=where))
+
+    for folder, dirs, names in os.walk(base, onerror=refused):
         dirs[:] = sorted(
-            d for d in dirs if not d.startswith(".") and files.inside(Path(folder) / d, resolved)
+            d
+            for d in dirs
+            if not d.startswith(".")
+            and (
+                files.inside(Path(folder) / d, resolved) or not files.resolvable(Path(folder) / d)
+            )
         )
         for name in sorted(names):
             path = Path(folder) / name
@@ -570,7 +588,8 @@ def _survey(
     check: bool,
 ) -> tuple[list[Item], list[Item]]:
     items, stale = [], []
-    for source in find_articles(root, layout):
+    unreadable: list[TranslatorError] = []
+    for source in find_articles(root, layout, unreadable):
         if not in_shard(source, root, shard):
             continue
         item = Item(source, None)
@@ -589,6 +608,8 @@ def _survey(
         if item.reason is not None:
             item.status = "stale"
             stale.append(item)
+    for problem in unreadable:
+        items.append(Item(Path(problem.path or root), None, "failed", error=str(problem)))
     _conflicts(items, stale)
     return items, stale
 

@@ -160,7 +160,7 @@ def open_regular(path: Path) -> int:
     except IsADirectoryError:
         raise InputError("is a directory, not a Markdown file", path=path) from None
     except OSError as exc:
-        raise InputError(f"cannot be read: {_reason(exc)}", path=path) from None
+        raise InputError(f"cannot be read: {reason(exc)}", path=path) from None
     mode = os.fstat(fd).st_mode
     if stat.S_ISREG(mode):
         return fd
@@ -177,7 +177,7 @@ def read_bytes(path: Path, limit: int | None = None) -> bytes:
         with os.fdopen(fd, "rb", closefd=True) as handle:
             return handle.read() if limit is None else handle.read(limit)
     except OSError as exc:
-        raise InputError(f"cannot be read: {_reason(exc)}", path=path) from None
+        raise InputError(f"cannot be read: {reason(exc)}", path=path) from None
 
 
 def is_regular(path: Path) -> bool:
@@ -230,7 +230,8 @@ def _kind(mode: int) -> str:
     return "special file"
 
 
-def _reason(exc: OSError) -> str:
+def reason(exc: OSError) -> str:
+    """Why a file system call failed, in words for a message."""
     if exc.errno == errno.ELOOP:
         return "a symbolic link loop"
     if exc.errno == errno.ENAMETOOLONG:
