@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 import click
 
@@ -125,17 +126,24 @@ def _open_memory(memory_path: Path | None, *, strict: bool = True) -> Memory:
         raise click.ClickException(str(exc)) from None
 
 
-@memory_group.command("stats", epilog=examples(("translator memory stats", "entries per model")))
-@_MEMORY
-def memory_stats(memory_path: Path | None) -> None:
-    """Entries per model, and where the memory is."""
-    memory = _open_memory(memory_path)
+_T = TypeVar("_T")
+
+
+def _use(memory: Memory, action: Callable[[Memory], _T]) -> _T:
+    """Do one thing with the memory and close it; a damaged memory is one line."""
     try:
-        stats = memory.stats()
+        return action(memory)
     except TranslatorError as exc:
         raise click.ClickException(str(exc)) from None
     finally:
         memory.close()
+
+
+@memory_group.command("stats", epilog=examples(("translator memory stats", "entries per model")))
+@_MEMORY
+def memory_stats(memory_path: Path | None) -> None:
+    """Entries per model, and where the memory is."""
+    stats = _use(_open_memory(memory_path), Memory.stats)
     click.echo(f"{stats.path}: {stats.entries} entries, {stats.size // 1024} KiB")
     for model, count in sorted(stats.models.items()):
         click.echo(f"  {model}\t{count}")
@@ -153,13 +161,7 @@ def memory_stats(memory_path: Path | None) -> None:
 @_MEMORY
 def memory_export(fmt: str, out: Path, memory_path: Path | None) -> None:
     """Export the memory as TMX 1.4, for CAT tools (OmegaT, Trados …)."""
-    memory = _open_memory(memory_path)
-    try:
-        document = export_tmx(memory)
-    except TranslatorError as exc:
-        raise click.ClickException(str(exc)) from None
-    finally:
-        memory.close()
+    document = _use(_open_memory(memory_path), export_tmx)
     _export(document, out, "the translation memory")
 
 
@@ -177,12 +179,7 @@ def memory_clear(yes: bool, memory_path: Path | None) -> None:
     memory = _open_memory(memory_path, strict=False)  # a damaged memory is what clear fixes
     if not yes and not click.confirm(f"Delete all entries of {memory.path}?"):
         raise click.Abort
-    try:
-        removed = memory.clear()
-    except TranslatorError as exc:
-        raise click.ClickException(str(exc)) from None
-    finally:
-        memory.close()
+    removed = _use(memory, Memory.clear)
     click.echo(f"removed {removed} entries from {memory.path}")
 
 
