@@ -195,3 +195,20 @@ def test_nesting_past_the_limit_fails_the_file_loudly(tmp_path: Path) -> None:
     assert result.status == "failed"
     assert "nest deeper than 100 levels" in str(result.error)
     assert f"{path}:54:" in str(result.error)
+
+
+class WritesShortcodes(Engine):
+    """Returns Hugo shortcode openers, as an engine or a tampered memory might."""
+
+    def one(self, text: str) -> str:
+        return text + " {{< geheim >}} {{% ook %}}"
+
+
+def test_shortcodes_from_the_engine_are_escaped(tmp_path: Path) -> None:
+    path = tmp_path / "index.md"
+    path.write_text('De gemeente {{< ref "x" >}} deelt kaarten.\n', encoding="utf-8")
+    [result] = translate_paths([path], WritesShortcodes, Options(source_language="nl"))
+    assert result.text is not None
+    english = body(result.text)
+    assert english.count("{{<") == 1 and "{{%" not in english  # only the source's own
+    assert "{{\\< geheim >}}" in english and "{{\\% ook %}}" in english
