@@ -590,3 +590,14 @@ def test_a_path_too_long_for_the_system_is_reported(site: Path) -> None:
     [failed] = [f for f in done["files"] if f["status"] == "failed"]
     assert "the path is too long for the file system" in failed["error"]
     assert done["totals"]["translated"] == 4
+
+
+def test_front_matter_with_cr_only_line_ends_is_refused_not_translated(tmp_path: Path) -> None:
+    article = tmp_path / "index.md"
+    article.write_bytes(
+        b"---\rtitle: Over het programma\rmenu: hoofd\r---\r\rDe gemeente deelt.\r"
+    )
+    result = run(["translate", "--engine", "pseudo", "--from", "nl", article])
+    assert result.exit_code == 1
+    assert "has CR-only line endings" in result.output
+    assert not article.with_name("index.en.md").exists()

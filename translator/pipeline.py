@@ -172,12 +172,23 @@ class TermMiss:
 # --- stages 1-5 ----------------------------------------------------------------------------------
 
 
+_CR_FENCE = re.compile(r"(?:---|\+\+\+)[ \t]*\r(?!\n)")
+
+
 def load(path: Path, options: Options = Options(), *, text: str | None = None) -> Article:
     """Read, parse, detect and segment one article (stages 1-5)."""
     if text is None:
         text, bom = read(path)
     else:
         bom, text = text.startswith("\ufeff"), text.removeprefix("\ufeff")
+    if options.front_matter and _CR_FENCE.match(text):
+        # Front matter with CR-only line ends (classic Mac) is found by no parser: its keys
+        # would be read, and translated, as a Markdown heading.
+        raise InputError(
+            "has CR-only line endings (classic Mac); save it with LF or CRLF line endings",
+            path=path,
+            line=1,
+        )
     fm = (
         front_matter.parse(text, path=str(path), keys=options.front_matter_keys)
         if options.front_matter
