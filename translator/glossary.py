@@ -216,6 +216,8 @@ def _row_problems(row: dict[str, str]) -> list[str]:
     for name, value in row.items():
         if value != value.strip() or "  " in value:
             problems.append(f"{name} has stray spaces: {value!r}")
+        if "⟦" in value or "⟧" in value:  # would be read back as a placeholder
+            problems.append(f"{name} contains ⟦ or ⟧, which translator keeps for placeholders")
     if not row["nl"].strip():
         problems.append("nl is empty")
     if not row["en"].strip():
