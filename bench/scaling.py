@@ -29,7 +29,7 @@ from translator.segment import segment_body  # noqa: E402
 BOUND = 2.8
 PAIRS = 5
 
-HEADER = "nl,nl_plural,nl_variants,en,en_plural,pos,dnt,case,status,note\n"
+HEADER = "nl,nl_plural,nl_variants,en,en_plural,en_noun,pos,dnt,case,status,note\n"
 
 
 def glossary_rows(n: int, folder: Path) -> Callable[[], object]:
@@ -38,7 +38,7 @@ def glossary_rows(n: int, folder: Path) -> Callable[[], object]:
     path.write_text(
         HEADER
         + "".join(
-            f"woord{i} deel{i % 97},woorden{i} deel{i % 97},,word{i} part,words{i} part,"
+            f"woord{i} deel{i % 97},woorden{i} deel{i % 97},,word{i} part,words{i} part,,"
             "noun,no,lower,approved,\n"
             for i in range(n)
         ),

@@ -232,3 +232,11 @@ def test_words_in_pieces_keep_their_spacing_around_marks(installed: Path, tmp_pa
     assert translate_one(tmp_path, source) == (
         "> **Let on:** the knowledge about **3D-geo-informatie** and `code` groeit.\n"
     )
+
+
+def test_run_report_counts_marked_spans_translated_alone(installed: Path, tmp_path: Path) -> None:
+    path = tmp_path / "index.md"
+    path.write_text("De **gemeenten** delen [resultaten](https://x.nl) met elkaar.\n", "utf-8")
+    result = run(["translate", "--from", "nl", path])
+    assert result.exit_code == 0, result.output
+    assert "4 placeholders aligned; 2 marked spans also translated alone;" in result.output

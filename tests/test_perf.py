@@ -142,7 +142,7 @@ def test_a_changed_glossary_still_checks_each_article_exactly(
     site, terms = copy_site(tmp_path)
     # A new term no article uses: every article is segmented again, and none is stale.
     with terms.open("a", encoding="utf-8") as handle:
-        handle.write("zeppelin,zeppelins,,airship,airships,noun,no,lower,approved,\n")
+        handle.write("zeppelin,zeppelins,,airship,airships,,noun,no,lower,approved,\n")
     loaded = count_loads(monkeypatch)
     assert check(site, terms) == 0
     assert len(loaded) == 5

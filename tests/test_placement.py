@@ -66,7 +66,7 @@ HAND_CHECKED = [
     # a modal: the infinitive moves forward; a glossary term split in two words
     (
         "De provincies willen de basisregistraties **verbeteren**.",
-        "The provinces want to **improve** the base registries.",
+        "The provinces want to **improve** the key registers.",
     ),
     # word order kept: the code span stays where it was
     (

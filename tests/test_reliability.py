@@ -606,8 +606,8 @@ def test_front_matter_with_cr_only_line_ends_is_refused_not_translated(tmp_path:
 def test_placeholder_brackets_in_a_glossary_are_a_lint_error(tmp_path: Path) -> None:
     terms = tmp_path / "terms.csv"
     terms.write_text(
-        "nl,nl_plural,nl_variants,en,en_plural,pos,dnt,case,status,note\n"
-        "gemeente,,,municipality ⟦1⟧,,noun,no,lower,approved,\n",
+        "nl,nl_plural,nl_variants,en,en_plural,en_noun,pos,dnt,case,status,note\n"
+        "gemeente,,,municipality ⟦1⟧,,,noun,no,lower,approved,\n",
         "utf-8",
     )
     result = run(["glossary", "lint", terms])

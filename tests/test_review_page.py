@@ -112,7 +112,7 @@ def test_index_and_states(site: Path) -> None:
         "projecten/digitale-tweeling-den-haag/index.md": "translated",
     }
     summary = page.all("dl", class_="summary")[0].words()
-    assert "adherence 91/92" in summary and "pseudo none" in summary
+    assert "adherence 92/93" in summary and "pseudo none" in summary
 
 
 def test_segments_side_by_side_with_flags(site: Path) -> None:

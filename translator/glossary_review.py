@@ -4,7 +4,9 @@ For each approved term: where it occurs in the Dutch sources, and whether the
 existing English translations carry its target (violations with file, line and
 the English text). Then the terms no article uses, and candidates for new
 terms: frequent Dutch compounds and nouns, hyphenated words and capitalised
-multi-word names that the glossary does not know yet.
+multi-word names that the glossary does not know yet. A name an author set
+apart, in emphasis or brackets (*Totaal Driedimensionaal* (T3D)), is proposed
+from its first use, and paired with the acronym whose letters are its initials.
 """
 
 from __future__ import annotations
@@ -17,12 +19,12 @@ from pathlib import Path
 
 from translator.errors import TranslatorError
 from translator.files import read
-from translator.glossary import Glossary, GlossaryTerm
+from translator.glossary import Glossary, GlossaryTerm, present
 from translator.output import is_translation, target_path
 from translator.pipeline import Article, Options, load
 from translator.previous import english_segments
 from translator.protect import protect
-from translator.segment import Segment
+from translator.segment import AtomKind, Segment
 
 NOUN_SUFFIXES = (
     "ing",
@@ -125,6 +127,15 @@ STOPWORDS = frozenset(
 _WORD = re.compile(r"\b(?=[\w'-]*[^\W\d_])[^\W_][\w'-]*[^\W_]")
 _NAME = re.compile(r"(?<![.!?]\s)\b([A-Z][\w'-]+(?:\s+(?:van|der|de|en|voor)?\s*[A-Z][\w'-]+)+)")
 _SENTENCES = re.compile(r"(?<=[.!?])\s+")
+_CONNECTORS = frozenset(["van", "der", "de", "en", "voor", "het", "den"])
+# A capitalised multi-word name: each word capitalised, Dutch connectors between.
+_WORD_CAPITALISED = r"[A-Z][a-z\u00e0-\u00ff][\w'-]*"  # Totaal, not AHN
+_NAME_BODY = (
+    rf"{_WORD_CAPITALISED}(?:\s+(?:(?:van|der|de|en|voor|het|den)\s+)*{_WORD_CAPITALISED})+"
+)
+_ACRONYM = re.compile(r"(?<![\w-])(?=[A-Z0-9]*[A-Z][A-Z0-9]*[A-Z])[A-Z][A-Z0-9]{1,7}(?![\w-])")
+_BRACKETED = re.compile(rf"\(({_NAME_BODY})\)|({_NAME_BODY})\s*\(({_ACRONYM.pattern})\)")
+_EMPHASIS = re.compile(r"[*_]{1,3}")
 
 
 @dataclass
@@ -154,6 +165,8 @@ class Candidate:
     count: int
     articles: set[str]
     example: str
+    acronym: str = ""
+    """For a name: the acronym in the content whose letters are its initials (T3D)."""
 
 
 @dataclass
@@ -192,6 +205,7 @@ class Review:
                     "count": c.count,
                     "articles": sorted(c.articles),
                     "example": c.example,
+                    "acronym": c.acronym,
                 }
                 for c in self.candidates
             ],
@@ -206,6 +220,8 @@ def review(
     reports = {t.nl: TermReport(t) for t in glossary.terms}
     words: list[tuple[str, str, str]] = []  # (text, article, sentence)
     names: list[tuple[str, str, str]] = []
+    marked: list[tuple[str, str, str]] = []  # names set apart in emphasis or brackets
+    acronyms: set[str] = set()
     articles, errors = [], []
     for path in sources(root):
         try:
@@ -225,10 +241,14 @@ def review(
             masked = _masked(segment.prose, glossary)
             words.extend(_words(masked, segment.prose, name))
             names.extend(_names(masked, segment.prose, name))
+            marked.extend(_marked_names(segment, name))
+            acronyms.update(_ACRONYM.findall(segment.prose))
     known = {
         form.casefold() for t in (*glossary.terms, *glossary.proposed) for form, _ in t.forms()
     }
     candidates = _candidates(words, names, known, min_count)
+    candidates = _with_marked(candidates, marked, known)
+    candidates = [_paired(c, acronyms) for c in candidates]
     return Review(list(reports.values()), candidates, articles, errors)
 
 
@@ -286,7 +306,7 @@ def _count_terms(
             continue
         report.expected += 1
         line, prose = english
-        if use.target.casefold() in prose.casefold():
+        if present(use.match, prose):
             report.present += 1
         else:
             file = str(target_path(Path(article)))
@@ -320,6 +340,92 @@ def _names(masked: str, original: str, article: str) -> Iterable[tuple[str, str,
             if match.start(1) > len(sentence) - len(sentence.lstrip()):
                 # a capital at the start of a sentence is no name
                 yield " ".join(match.group(1).split()), article, example
+
+
+def _marked_names(segment: Segment, article: str) -> Iterable[tuple[str, str, str]]:
+    """Capitalised multi-word names in emphasis or brackets, wherever they stand."""
+    prose = segment.prose
+    found = [
+        m.group(1) or _abbreviated(m.group(2), m.group(3)) for m in _BRACKETED.finditer(prose)
+    ]
+    inside: list[str] | None = None
+    for atom in segment.atoms:
+        if atom.kind is AtomKind.PROTECTED and _EMPHASIS.fullmatch(atom.text):
+            if inside is not None and re.fullmatch(_NAME_BODY, " ".join(inside).strip()):
+                found.append(" ".join(inside))
+            inside = [] if inside is None else None
+        elif inside is not None:
+            inside.append(atom.text if atom.kind is AtomKind.TEXT else " ")
+    names = (_without_article(" ".join(name.split())) for name in found)
+    for name in dict.fromkeys(n for n in names if " " in n):
+        yield name, article, prose
+
+
+def _abbreviated(name: str, acronym: str) -> str:
+    """The words before ``(BRT)`` that it abbreviates: in "Nederland en de
+    Basisregistratie Topografie (BRT)", the last two."""
+    words = name.split()
+    letters = re.sub(r"\d", "", acronym)
+    for start in range(len(words)):
+        tail = [w for w in words[start:] if w not in _CONNECTORS]
+        if words[start][:1].isupper() and _abbreviates(letters, tail):
+            return " ".join(words[start:])
+    return name
+
+
+def _without_article(name: str) -> str:
+    """``Het Actueel Hoogtebestand Nederland`` is the name without its article."""
+    first, _, rest = name.partition(" ")
+    return rest if first.casefold() in ("de", "het", "een") else name
+
+
+def _with_marked(
+    candidates: list[Candidate], marked: Sequence[tuple[str, str, str]], known: set[str]
+) -> list[Candidate]:
+    """Add the names authors set apart, however rarely they occur: that is a signal."""
+    counted = {c.text.casefold() for c in candidates}
+    found = {c.text.casefold(): c for c in candidates}
+    for text, article, sentence in marked:
+        key = text.casefold()
+        if key in known or key in counted:
+            continue
+        candidate = found.setdefault(key, Candidate(text, "name", 0, set(), _shorten(sentence)))
+        candidate.count += 1
+        candidate.articles.add(article)
+    return sorted(found.values(), key=lambda c: (-c.count, c.text.casefold()))
+
+
+def _paired(candidate: Candidate, acronyms: set[str]) -> Candidate:
+    """Pair a name with the acronym made of its words (Totaal Driedimensionaal, T3D)."""
+    if candidate.kind == "name":
+        words = [w for w in candidate.text.split() if w not in _CONNECTORS]
+        for acronym in sorted(acronyms):
+            if _abbreviates(re.sub(r"\d", "", acronym), words):
+                candidate.acronym = acronym
+    return candidate
+
+
+def _abbreviates(letters: str, words: Sequence[str]) -> bool:
+    """Whether each word gives the acronym its first letter and maybe more letters of
+    its own, in order: BRT abbreviates Basisregistratie Topografie."""
+    if not words:
+        return not letters
+    word = words[0].upper()
+    if not letters or letters[0] != word[0]:
+        return False
+    for taken in range(1, len(letters) + 1):
+        if _in_order(letters[1:taken], word[1:]) and _abbreviates(letters[taken:], words[1:]):
+            return True
+    return False
+
+
+def _in_order(letters: str, word: str) -> bool:
+    position = 0
+    for letter in letters:
+        position = word.find(letter, position) + 1
+        if position == 0:
+            return False
+    return True
 
 
 ADJECTIVE_ENDINGS = (

@@ -35,7 +35,7 @@ from translator.engines import Engine
 from translator.errors import EngineError, InputError, StructureError, TranslatorError
 from translator.files import read, text_hash
 from translator.front_matter import DEFAULT_KEYS, FrontMatter
-from translator.glossary import Glossary, TermMatch, uses_hash
+from translator.glossary import Glossary, TermMatch, present, uses_hash
 from translator.markdown import NestingError
 from translator.segment import Segment
 
@@ -430,13 +430,20 @@ def _misses(plan: _Plan) -> list[TermMiss]:
     for i, protected in plan.protected.items():
         english = plan.rebuilt.get(i, "")
         uses = [u for u in protected.terms if u is not None]
+        line = plan.article.segments[i].line
+        # A guided term (a verb) may take any form that fits the Dutch one.
+        misses += [
+            TermMiss(plan.article.path, line, u.match.source, u.target, "missing")
+            for u in uses
+            if u.match.term.guided and not present(u.match, english)
+        ]
+        uses = [u for u in uses if not u.match.term.guided]
         for target in dict.fromkeys(u.target for u in uses):
             wanted = [u for u in uses if u.target == target]
             found = _occurrences(target, english)
             glued = _glued(target, english)
             problems = ["duplicated"] * max(0, found - len(wanted))
             problems += ["mangled" if glued else "missing"] * max(0, len(wanted) - found)
-            line = plan.article.segments[i].line
             misses += [
                 TermMiss(plan.article.path, line, wanted[0].match.source, target, problem)
                 for problem in problems

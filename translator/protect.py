@@ -49,12 +49,12 @@ class TermUse:
     @property
     def target(self) -> str:
         """The English the glossary prescribes (a do-not-translate term: the source)."""
-        return self.match.source if self.match.term.dnt else self.match.target
+        return self.match.target
 
     def written(self, *, sentence_start: bool) -> str:
         """The target with the case rules applied at its place in the translation."""
         target = self.target
-        if self.match.term.case == "exact" or self.match.term.dnt:
+        if self.match.term.case != "lower" or self.match.term.dnt:
             return target
         if self.upper:
             return target.upper()
@@ -138,7 +138,8 @@ class _Builder:
         for match in matches:
             self._prose(text, cursor, match.start, offsets, sources)
             self.visible += text[cursor : match.start]
-            self._term(match)
+            if not match.particle:  # a separated particle goes: its verb's target says it
+                self._term(match)
             cursor = match.end
         self._prose(text, cursor, len(text), offsets, sources)
         self.visible += text[cursor:]

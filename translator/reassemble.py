@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from translator.glossary_forms import indefinite_article
 from translator.protect import Protected, placeholder, split
 
 _ASCII_PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
@@ -45,6 +46,7 @@ def rebuild(protected: Protected, translated: str, *, kind: str, markdown: bool 
                 out.append(protected.sources[piece])
             else:
                 text = use.written(sentence_start=_SENTENCE_START.search(visible) is not None)
+                _fix_article(out, text)
                 visible += text
                 out.append(
                     escape(
@@ -74,6 +76,23 @@ def rebuild(protected: Protected, translated: str, *, kind: str, markdown: bool 
             )
             line_start = False
     return "".join(out)
+
+
+_ARTICLE = re.compile(r"(?<![\w'])(a|an|A|An|AN)(\s+(?:[*_]{1,3})?)$")
+
+
+def _fix_article(out: list[str], term: str) -> None:
+    """Make the ``a`` or ``an`` right before an inserted term agree with it (an
+    acquisition technique): the engine chose it for another word."""
+    found = _ARTICLE.search(out[-1]) if out else None
+    if found is None:
+        return
+    article = indefinite_article(term)
+    if found.group(1).isupper() and len(found.group(1)) > 1:
+        article = article.upper()
+    elif found.group(1)[0].isupper():
+        article = article.capitalize()
+    out[-1] = out[-1][: found.start()] + article + found.group(2)
 
 
 def splice(raw: str, replacements: Iterable[tuple[int, int, str]]) -> str:

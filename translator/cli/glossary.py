@@ -53,7 +53,8 @@ def _glossary_path(path: Path | None) -> Path:
 )
 @click.argument("path", required=False, type=click.Path(path_type=Path, dir_okay=False))
 def glossary_lint(path: Path | None) -> None:
-    """Check the glossary: malformed rows, duplicates, conflicting and shadowed forms."""
+    """Check the glossary: malformed rows, duplicates, conflicting and shadowed forms;
+    warn about Dunglish targets and notes that name no source. Exit 1 on any finding."""
     chosen = _glossary_path(path)
     try:
         problems = glossary.lint(chosen)
@@ -61,9 +62,16 @@ def glossary_lint(path: Path | None) -> None:
     except TranslatorError as exc:
         raise click.ClickException(str(exc)) from None
     for problem in problems:
-        click.echo(f"{chosen}:{problem.line}: {problem.message}")
+        kind = "warning: " if problem.warning else ""
+        click.echo(f"{chosen}:{problem.line}: {kind}{problem.message}")
     if problems:
-        click.secho(f"{len(problems)} problem(s) in {chosen}", fg="red", err=True)
+        warnings = sum(p.warning for p in problems)
+        click.secho(
+            f"{len(problems) - warnings} error(s) and {warnings} warning(s) in {chosen}"
+            + ("; warnings do not stop translation" if warnings == len(problems) else ""),
+            fg="red",
+            err=True,
+        )
         sys.exit(1)
     approved = sum(1 for _, row in rows if row.get("status", "").strip() == "approved")
     click.echo(
@@ -125,7 +133,18 @@ def _review_csv(found: glossary_review.Review) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(
-        ["kind", "nl", "en", "count", "articles", "expected", "present", "violations", "example"]
+        [
+            "kind",
+            "nl",
+            "en",
+            "count",
+            "articles",
+            "expected",
+            "present",
+            "violations",
+            "example",
+            "acronym",
+        ]
     )
     for r in found.terms:
         writer.writerow(
@@ -139,11 +158,23 @@ def _review_csv(found: glossary_review.Review) -> str:
                 r.present,
                 "; ".join(f"{v.file}:{v.line}" for v in r.violations),
                 "",
+                "",
             ]
         )
     for c in found.candidates:
         writer.writerow(
-            [f"candidate:{c.kind}", c.text, "", c.count, len(c.articles), "", "", "", c.example]
+            [
+                f"candidate:{c.kind}",
+                c.text,
+                "",
+                c.count,
+                len(c.articles),
+                "",
+                "",
+                "",
+                c.example,
+                c.acronym,
+            ]
         )
     return out.getvalue()
 
@@ -171,7 +202,8 @@ def _review_table(found: glossary_review.Review) -> None:
     if found.candidates:
         click.secho(f"\nCandidate terms ({len(found.candidates)})", bold=True)
         for c in found.candidates:
-            click.echo(f"  {c.text[:34]:34} {c.kind:10} {c.count:5}  {c.example}")
+            name = f"{c.text} ({c.acronym})" if c.acronym else c.text
+            click.echo(f"  {name[:34]:34} {c.kind:10} {c.count:5}  {c.example}")
 
 
 @glossary_group.command(

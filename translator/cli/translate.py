@@ -287,6 +287,10 @@ def _summary(engine: Engine, results: Sequence[Result]) -> None:
         )
         if stats.split:
             line += f"; {stats.split} long sentences split"
+        if stats.fragments:
+            line += f"; {stats.fragments} marked spans also translated alone"
+        if stats.uncertain:
+            line += f"; {stats.uncertain} marks placed with low confidence"
     line += f"; {fallbacks} segments translated run by run"
     click.echo(line, err=True)
 

@@ -537,53 +537,37 @@ class _Plan:
         return point
 
     def write(self) -> str:
-        out: list[str] = []
-        glued = True  # at the start, or right after an opening: no space before the next word
+        """The target words with the marks in place, spaced as the marks were in Dutch."""
+        out = _Out()
         n = len(self.s.target)
-        starts = {w.start: k for k, w in self.replaced.items() if w}
         inserted = {w.start: k for k, w in self.replaced.items() if not w}
         t = 0
         while t <= n:
             for k in self._closing_at(t):
-                out.append(self.marks[k].text)
-                glued = False
+                out.closing(self.marks[k].text)
             for k in sorted(k for k, p in self.points.items() if p == t):
-                mark = self.marks[k]
-                if mark.before in ("", " ") and not glued and (t < n or mark.closes is False):
-                    out.append(" ")
-                out.append(mark.text)
-                glued = mark.after not in ("", " ")
+                out.leaf(self.marks[k])
             openings = self._opening_at(t)
             if openings:
-                spaced = t < n and self.s.target[t].spaced
-                if not glued and (spaced or t == n):
-                    out.append(" ")
-                out += [self.marks[k].text for k in openings]
-                glued = True
+                spaced = t == n or self.s.target[t].spaced
+                out.opening("".join(self.marks[k].text for k in openings), spaced=spaced)
             if t in inserted:
-                k = inserted[t]
-                if not glued:
-                    out.append(" ")
-                out.append(self.marks[k].text)
-                glued = False
+                out.word(self.marks[inserted[t]].text, spaced=True)
             if t == n:
                 break
-            if t in starts:
-                k = starts[t]
-                if not glued and self.s.target[t].spaced:
-                    out.append(" ")
-                out.append(self.marks[k].text if k >= 0 else self._unit_text(*self.units[t]))
-                glued = False
-                t = self.replaced[k].stop
-                continue
-            if t not in self.drop:
-                word = self.s.target[t]
-                if not glued and word.spaced:
-                    out.append(" ")
-                out.append(word.text)
-                glued = False
-            t += 1
-        return "".join(out).strip()
+            t = self._write_word(out, t)
+        return out.text()
+
+    def _write_word(self, out: _Out, t: int) -> int:
+        """Write target word t, or the term or copied word that starts there; the next t."""
+        spaced = self.s.target[t].spaced
+        k = next((k for k, w in self.replaced.items() if w and w.start == t), None)
+        if k is not None:
+            out.word(self.marks[k].text if k >= 0 else self._unit_text(*self.units[t]), spaced)
+            return self.replaced[k].stop
+        if t not in self.drop:
+            out.word(self.s.target[t].text, spaced)
+        return t + 1
 
     def _closing_at(self, t: int) -> list[int]:
         ending = [(w.start, pair) for pair, w in self.windows.items() if w.stop == t]
@@ -602,6 +586,42 @@ def _alike(a: str, b: str) -> bool:
         (i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b))
     )
     return common >= 3 and common >= 0.6 * max(len(a), len(b))
+
+
+class _Out:
+    """The text being written, and whether the next word is glued to what came before."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.glued = True  # at the start, or right after an opening mark
+
+    def word(self, text: str, spaced: bool) -> None:
+        self._space(spaced)
+        self.parts.append(text)
+        self.glued = False
+
+    def opening(self, text: str, spaced: bool) -> None:
+        """Opening marks take the space of the word they are glued to."""
+        self._space(spaced)
+        self.parts.append(text)
+        self.glued = True
+
+    def closing(self, text: str) -> None:
+        self.parts.append(text)
+        self.glued = False
+
+    def leaf(self, mark: Mark) -> None:
+        """Markup on its own: spaced on each side as in the source."""
+        self._space(mark.before in ("", " "))
+        self.parts.append(mark.text)
+        self.glued = mark.after not in ("", " ")
+
+    def _space(self, spaced: bool) -> None:
+        if spaced and not self.glued:
+            self.parts.append(" ")
+
+    def text(self) -> str:
+        return "".join(self.parts).strip()
 
 
 def _strip_punct(words: list[str]) -> list[str]:
