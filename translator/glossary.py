@@ -247,10 +247,10 @@ class Glossary:
         if entry is None or entry[0] is skip:
             return None
         term, target = entry
-        if (term.case == "name" and _ordinary_word(source)) or (
-            genitive and not _takes_genitive(key, term)
-        ):
+        if term.case == "name" and _ordinary_word(source):
             return None
+        if genitive and skip is not None and not _takes_genitive(term.nl, term):
+            return None  # the pattern allows the -s only after names; a lookup must check
         if term.dnt and term.case == "lower":
             target = source
         match = TermMatch(start, end, source, target, term)
