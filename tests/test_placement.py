@@ -85,6 +85,11 @@ HAND_CHECKED = [
         "Morgen delen de stad en *Zwol*le `x`s de kaarten.",
         "Tomorrow the city and *Zwol*le `x`s share the maps.",
     ),
+    # an image stands as a word
+    (
+        "De gemeenten delen morgen ![kaart](k.png) met elkaar.",
+        "The municipalities share ![kaart](k.png) with each other tomorrow.",
+    ),
     # nested marks, and a term inside a link
     (
         "Morgen delen **de [gemeenten](https://x.nl)** de kaarten.",
@@ -125,9 +130,9 @@ def test_verification_compares_nesting_and_multiset_not_order() -> None:
 
 
 def test_a_code_span_is_a_word_placeholder() -> None:
-    [seg] = segment_body("De stad gebruikt `kaart.json` en **`x`** <https://x.nl>.\n")
-    assert protect(seg).text == "De stad gebruikt ⟦1=⟧ en ⟦2⟧ ⟦3=⟧."
-    assert protect(seg).keyed == "De stad gebruikt ⟦1⟧ en ⟦2⟧ ⟦3⟧."  # segment keys unchanged
+    [seg] = segment_body("De stad gebruikt `kaart.json` en **`x`** <https://x.nl> ![a](b.png).\n")
+    assert protect(seg).text == "De stad gebruikt ⟦1=⟧ en ⟦2⟧ ⟦3=⟧ ⟦4=⟧."
+    assert protect(seg).keyed == "De stad gebruikt ⟦1⟧ en ⟦2⟧ ⟦3⟧ ⟦4⟧."  # keys unchanged
 
 
 class _Stutter(ReorderingModel):

@@ -20,8 +20,13 @@ from dataclasses import dataclass, replace
 from translator.glossary import Glossary, TermMatch
 from translator.segment import PLACEHOLDER, Atom, AtomKind, Segment, join_protected
 
-_WORD_LIKE = re.compile(r"(`+)[^`](?:.*?[^`])?\1|<[A-Za-z][A-Za-z0-9+.-]{1,31}:[^<>\s]*>", re.S)
-"""Markup that is a word of the sentence on its own: a code span, an autolink."""
+_WORD_LIKE = re.compile(
+    r"(`+)[^`](?:.*?[^`])?\1"  # a code span
+    r"|<[A-Za-z][A-Za-z0-9+.-]{1,31}:[^<>\s]*>"  # an autolink
+    r"|!\[[^\]]*\]\([^()]*\)",  # an inline image
+    re.S,
+)
+"""Markup that is a word of the sentence on its own."""
 
 _ANY_PLACEHOLDER = re.compile(r"⟦\d+(?:=[^⟧]*)?⟧")  # without groups, for re.split
 _SENTENCE_END = re.compile(r"(?:^|[.!?\u2026][\"')\]\u201d\u2019]*)\s*$")

@@ -388,7 +388,8 @@ def join_protected(atoms: Sequence[Atom]) -> list[Atom]:
 
 PLACEHOLDER = re.compile(r"⟦(\d+)(?:=[^⟧]*)?⟧")
 """A placeholder: ``⟦3⟧`` for markup, ``⟦4=municipalities⟧`` for a glossary term,
-``⟦5=⟧`` for markup that stands as a word of the sentence (a code span, an autolink).
+``⟦5=⟧`` for markup that stands as a word of the sentence (a code span, an autolink, an
+image).
 
 ``protect`` makes them and engines take them out and put them back, so the
 pattern lives here, below both. A term placeholder carries its English target
