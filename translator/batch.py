@@ -466,7 +466,7 @@ def _same_file(handle: IO[str], path: Path) -> bool:
     return (opened.st_dev, opened.st_ino) == (named.st_dev, named.st_ino)
 
 
-CHUNK = 250
+CHUNK = 100
 """Articles translated together: large enough to keep batching efficient, small enough
 that memory does not grow with the site (see README, *Benchmark*)."""
 
