@@ -132,6 +132,8 @@ def _dangerous(text: str, i: int, *, kind: str, prev: str, nxt: str) -> bool:
     ch = text[i]
     if ch in "`*_[]":
         return True
+    if ch in "<%" and text[max(0, i - 2) : i] == "{{":
+        return True  # Hugo would run a shortcode the engine (or memory) wrote: {{\< … >}}
     if ch == "\\":
         return nxt == "" or nxt in _ASCII_PUNCT
     if ch == "<":
