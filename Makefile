@@ -74,6 +74,7 @@ bench:
 	$(BIN)/python bench/placement.py
 	$(BIN)/python bench/detect.py
 	$(BIN)/python bench/memory.py
+	$(BIN)/python bench/scaling.py
 
 # Removes only English pages translator wrote and nobody edited since: a
 # person's translation or correction stays (translator clean lists it).

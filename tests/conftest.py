@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -98,3 +99,11 @@ def installed(tiny_model: Path, isolated: Path) -> Path:
     result = run(["models", "install", "--file", tiny_model])
     assert result.exit_code == 0, result.output
     return isolated / "models"
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    """A copy of content/ without its English files."""
+    root = tmp_path / "content"
+    shutil.copytree(CONTENT, root, ignore=shutil.ignore_patterns("*.en.md"))
+    return root

@@ -17,6 +17,7 @@ import pytest
 
 from tests.conftest import CONTENT, SHARED
 from tests.htmlshape import html_shape
+from translator.engines.pseudo import PseudoEngine
 from translator.errors import TranslatorError
 from translator.front_matter import body_offset
 from translator.markdown import render
@@ -168,3 +169,46 @@ def test_commonmark_spec_under_metacharacters(tmp_path: Path) -> None:
         )
         outcomes.append("ok")
     assert outcomes.count("ok") > 600
+
+
+def nested_list(depth: int) -> str:
+    items = "".join(f"{'  ' * i}- niveau {i} van de lijst\n" for i in range(depth))
+    return items + "\nDe alinea na de lijst.\n"
+
+
+def test_deep_nesting_is_translated_whole(tmp_path: Path) -> None:
+    """markdown-it's CommonMark preset stops at 20 levels (10 nested lists) and leaves
+    the rest of the document unparsed: it must still be translated, to the last word."""
+    path = tmp_path / "index.md"
+    path.write_text(nested_list(12), encoding="utf-8")
+    assert check_article(path, Metacharacters()) == "ok"
+    [result] = translate_paths([path], PseudoEngine, Options(source_language="nl"))
+    assert result.text is not None
+    assert "nívéáú 11 ván dé líjst" in result.text
+    assert "Dé álínéá ná dé líjst." in result.text
+
+
+def test_nesting_past_the_limit_fails_the_file_loudly(tmp_path: Path) -> None:
+    path = tmp_path / "index.md"
+    path.write_text("---\ntitle: Diep\n---\n\n" + nested_list(60), encoding="utf-8")
+    [result] = translate_paths([path], Metacharacters, Options(source_language="nl"))
+    assert result.status == "failed"
+    assert "nest deeper than 100 levels" in str(result.error)
+    assert f"{path}:54:" in str(result.error)
+
+
+class WritesShortcodes(Engine):
+    """Returns Hugo shortcode openers, as an engine or a tampered memory might."""
+
+    def one(self, text: str) -> str:
+        return text + " {{< geheim >}} {{% ook %}}"
+
+
+def test_shortcodes_from_the_engine_are_escaped(tmp_path: Path) -> None:
+    path = tmp_path / "index.md"
+    path.write_text('De gemeente {{< ref "x" >}} deelt kaarten.\n', encoding="utf-8")
+    [result] = translate_paths([path], WritesShortcodes, Options(source_language="nl"))
+    assert result.text is not None
+    english = body(result.text)
+    assert english.count("{{<") == 1 and "{{%" not in english  # only the source's own
+    assert "{\\{< geheim >}}" in english and "{\\{% ook %}}" in english

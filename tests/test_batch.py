@@ -19,13 +19,6 @@ from translator.batch import find_articles, in_shard, lock_path
 PSEUDO = ["--engine", "pseudo"]
 
 
-@pytest.fixture
-def site(tmp_path: Path) -> Path:
-    root = tmp_path / "content"
-    shutil.copytree(CONTENT, root, ignore=shutil.ignore_patterns("*.en.md"))
-    return root
-
-
 def batch(root: Path, *args: str | Path) -> Any:
     result = run(["batch", *PSEUDO, "--json", *args, root])
     document = json.loads(result.stdout)

@@ -7,6 +7,7 @@ import hashlib
 import http.server
 import json
 import os
+import shutil
 import subprocess
 import threading
 import zipfile
@@ -82,7 +83,19 @@ def bad_packages(tiny: Path, tmp: Path) -> dict[str, tuple[Path, str]]:
             _repack(tiny, tmp / "de.argosmodel", {"translator-test/metadata.json": german}),
             "not Dutch→English",
         ),
+        "zip bomb": (  # 64 MiB of zeros in a package of a few hundred KB
+            _bomb(tiny, tmp / "bomb.argosmodel"),
+            "a zip bomb",
+        ),
     }
+
+
+def _bomb(tiny: Path, path: Path) -> Path:
+    """The tiny model with 64 MiB of zeros added, deflated to some 64 KB."""
+    shutil.copy(tiny, path)
+    with zipfile.ZipFile(path, "a", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("translator-test/padding", bytes(64 << 20))
+    return path
 
 
 def _write(path: Path, data: bytes) -> Path:
@@ -101,6 +114,7 @@ def _write(path: Path, data: bytes) -> Path:
         "unsafe path",
         "no model",
         "wrong pair",
+        "zip bomb",
     ],
 )
 def test_bad_packages_install_nothing(

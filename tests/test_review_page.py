@@ -5,9 +5,12 @@ from __future__ import annotations
 import shutil
 import struct
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -226,16 +229,16 @@ def _not_blank(png: bytes) -> bool:
     return sum(1 for b in pixels if b) / len(pixels) > 0.02
 
 
-def test_in_headless_chromium(site: Path, tmp_path: Path) -> None:
+@contextmanager
+def chromium(tmp_path: Path) -> Iterator[Any]:
+    """Headless Chromium driven by selenium (Debian's chromium and chromium-driver)."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
-    from selenium.webdriver.common.by import By
 
-    chromium, driver_path = shutil.which("chromium"), shutil.which("chromedriver")
-    assert chromium and driver_path, "make install puts Debian's chromium and chromium-driver here"
-    out, _ = review(site)
+    binary, driver_path = shutil.which("chromium"), shutil.which("chromedriver")
+    assert binary and driver_path, "make install puts Debian's chromium and chromium-driver here"
     options = webdriver.ChromeOptions()
-    options.binary_location = chromium
+    options.binary_location = binary
     for argument in (
         "--headless=new",
         "--no-sandbox",
@@ -251,6 +254,16 @@ def test_in_headless_chromium(site: Path, tmp_path: Path) -> None:
         options.add_argument(argument)
     browser = webdriver.Chrome(service=Service(driver_path), options=options)
     try:
+        yield browser
+    finally:
+        browser.quit()
+
+
+def test_in_headless_chromium(site: Path, tmp_path: Path) -> None:
+    from selenium.webdriver.common.by import By
+
+    out, _ = review(site)
+    with chromium(tmp_path) as browser:
         browser.get(out.as_uri())
         screenshot = browser.get_screenshot_as_png()
         (REPO / "build").mkdir(exist_ok=True)
@@ -283,8 +296,6 @@ def test_in_headless_chromium(site: Path, tmp_path: Path) -> None:
         assert browser.switch_to.active_element.get_attribute("id") == flagged[0].get_attribute(
             "id"
         )
-    finally:
-        browser.quit()
 
 
 def flagged(page: Node, flag: str = "changed") -> list[str]:

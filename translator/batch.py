@@ -14,18 +14,21 @@ import difflib
 import fcntl
 import hashlib
 import os
-import shutil
+import signal
+import socket
+import sys
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from multiprocessing import get_context
+from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any, Literal
+from typing import IO, Any, Literal
 
-from translator import output, theme_strings
+from translator import files, output, theme_strings
 from translator.config import Settings, cache_home
 from translator.engines import Engine, load_engine
-from translator.errors import OutputError, TranslatorError
+from translator.errors import EngineError, InputError, OutputError, TranslatorError
 from translator.glossary import Glossary, uses_hash
 from translator.pipeline import (
     Article,
@@ -55,7 +58,7 @@ class Item:
     source: Path
     target: Path | None
     status: str = "up-to-date"
-    """translated, up-to-date, stale (with --check), skipped or failed."""
+    """translated, up-to-date, stale (with --check), needs-review, skipped or failed."""
     language: str | None = None
     error: str | None = None
     reason: str | None = None
@@ -88,10 +91,12 @@ class BatchReport:
     root: Path
     items: list[Item]
     check: bool
+    warnings: list[str] = field(default_factory=list)
+    """Problems that did not stop the run, such as a damaged translation memory."""
 
     @property
     def failed(self) -> bool:
-        bad = {"failed", "stale"} if self.check else {"failed"}
+        bad = {"failed", "stale", "needs-review"} if self.check else {"failed"}
         return any(item.status in bad for item in self.items)
 
     def totals(self) -> dict[str, int]:
@@ -102,7 +107,7 @@ class BatchReport:
             "files": len(self.items),
             **{
                 s: counts.get(s, 0)
-                for s in ("translated", "up-to-date", "stale", "skipped", "failed")
+                for s in ("translated", "up-to-date", "stale", "needs-review", "skipped", "failed")
             },
             "segments": sum(i.total for i in self.items),
             "engine": sum(i.engine for i in self.items),
@@ -112,39 +117,68 @@ class BatchReport:
         }
 
     def as_json(self) -> dict[str, Any]:
-        return {"files": [i.as_json(self.root) for i in self.items], "totals": self.totals()}
+        return {
+            "files": [i.as_json(self.root) for i in self.items],
+            "totals": self.totals(),
+            "warnings": self.warnings,
+        }
 
 
 # --- finding articles ------------------------------------------------------------------------
 
 
-def find_articles(root: Path, layout: Layout = "bundle") -> list[Path]:
-    """Markdown sources under the Dutch root; never outputs, never outside ROOT via links."""
+def find_articles(
+    root: Path, layout: Layout = "bundle", unreadable: list[TranslatorError] | None = None
+) -> list[Path]:
+    """Markdown sources under the Dutch root; never outputs, never outside ROOT via links.
+
+    Folders that cannot be listed (too long a path, no permission) are added to
+    ``unreadable`` when it is given, so that a run reports them instead of
+    silently translating less.
+    """
     base = source_root(root, layout)
     resolved = base.resolve()
     found = []
-    for folder, dirs, files in os.walk(base):
+
+    def refused(exc: OSError) -> None:
+        if unreadable is not None:
+            where = Path(exc.filename) if exc.filename else base
+            unreadable.append(InputError(f"cannot be read: {files.reason(exc)}", path=where))
+
+    for folder, dirs, names in os.walk(base, onerror=refused):
         dirs[:] = sorted(
-            d for d in dirs if not d.startswith(".") and _inside(Path(folder) / d, resolved)
+            d
+            for d in dirs
+            if not d.startswith(".")
+            and (
+                files.inside(Path(folder) / d, resolved) or not files.resolvable(Path(folder) / d)
+            )
         )
-        for name in sorted(files):
+        for name in sorted(names):
             path = Path(folder) / name
             if (
                 name.lower().endswith((".md", ".markdown"))
                 and not output.is_translation(path)
-                and _inside(path, resolved)
-            ):
+                and (files.inside(path, resolved) or not files.resolvable(path))
+            ):  # a link loop stays, to fail by name instead of vanishing
                 found.append(path)
     return found
 
 
-def _inside(path: Path, root: Path) -> bool:
-    """Whether a path, links resolved, stays inside root."""
-    try:
-        path.resolve().relative_to(root)
-    except ValueError:
-        return False
-    return True
+def confinement(root: Path, layout: Layout) -> Path:
+    """The folder nothing is read from or written to outside of (resolved): ROOT, or
+    for the tree layout the folder holding both ``nl`` and ``en``."""
+    return (source_root(root, layout).parent if layout == "tree" else root).resolve()
+
+
+def confine(path: Path, root: Path, what: str) -> None:
+    """Refuse a path that, its links resolved, leads outside the confinement root."""
+    if not files.inside(path, root):
+        raise OutputError(
+            f"{what} {path} leads outside {root} (through a symbolic link); translator "
+            "reads and writes nothing outside ROOT. Replace the link with the file itself",
+            path=path,
+        )
 
 
 def source_root(root: Path, layout: Layout) -> Path:
@@ -196,10 +230,13 @@ def freshness(
     translate with; English another one wrote is stale, so that installing a
     better model replaces the old machine text.
     """
-    if not target.exists():
+    if not files.exists(target):
         return "missing"
-    text = target.read_text(encoding="utf-8", errors="replace")
-    record = read_record(text)
+    head = files.read_bytes(target, files.RECORD_LIMIT)  # the record is at the top
+    try:
+        record = read_record(head.decode("utf-8", errors="replace"))
+    except TranslatorError as exc:
+        raise OutputError(exc.message, path=target) from None
     if record is None:
         if force:
             return "forced"
@@ -210,7 +247,7 @@ def freshness(
         )
     if force:
         return "forced"
-    if record.get("source_sha256") != hashlib.sha256(source.read_bytes()).hexdigest():
+    if record.get("source_sha256") != hashlib.sha256(files.read_bytes(source)).hexdigest():
         return "source changed"
     if writer is not None and not same_writer(record, writer):
         return "model changed"
@@ -257,6 +294,11 @@ class Plan:
     notes: list[str] = field(default_factory=list)
     changed: tuple[str, ...] = ()
     """What the previous translation recorded as new (see ``pipeline.Kept``)."""
+    human: set[int] = field(default_factory=set)
+    """Indices among ``reuse`` whose English a person wrote."""
+
+    def kept(self) -> Kept:
+        return Kept(self.reuse, self.changed, frozenset(self.human))
 
 
 def plan_reuse(
@@ -289,9 +331,11 @@ def plan_reuse(
             entry = by_key[keys[i]]
             plan.reuse[i] = entry.english
             if entry.edited:
+                plan.human.add(i)
                 plan.notes.append(f"human edit kept (English line {entry.line})")
         elif keys[i] in corrections:
             plan.reuse[i] = corrections[keys[i]]
+            plan.human.add(i)
             plan.notes.append(
                 f"correction from another article used (line {article.segments[i].line})"
             )
@@ -308,6 +352,7 @@ def plan_reuse(
             where = f"English line {entry.line}, Dutch line {article.segments[index].line}"
             if keep_edits:
                 plan.reuse[index] = entry.english
+                plan.human.add(index)
                 plan.notes.append(
                     f"needs review: human edit kept though its Dutch changed ({where})"
                 )
@@ -335,34 +380,90 @@ def tree_key(root: Path) -> str:
 
 @contextlib.contextmanager
 def locked(root: Path, *, wait: bool) -> Iterator[None]:
-    """Hold the tree's lock file for the run; a second run waits or is told."""
+    """Hold the tree's lock file for the run; a second run waits or is told.
+
+    A run on a folder that contains this tree, or lies inside it, writes some of
+    the same files: each run also holds the lock of every enclosing folder,
+    shared, so that overlapping runs exclude each other and side-by-side ones
+    (content/a, content/b) do not.
+    """
     path = lock_path(root)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle = path.open("a+")
-    except OSError as exc:
-        raise LockedError(f"cannot create the lock file: {exc.strerror}", path=path) from None
-    with handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
-        except BlockingIOError:
-            handle.seek(0)
-            holder = handle.read().strip() or "another process"
+    handle = _acquire(path, root, wait=wait)
+    with handle, contextlib.ExitStack() as enclosing:
+        for folder in root.resolve().parents:
+            enclosing.enter_context(_acquire(lock_path(folder), folder, wait=wait, shared=True))
+        try:  # unbuffered: a failed write leaves nothing for close() to fail on again
+            os.ftruncate(handle.fileno(), 0)
+            os.pwrite(handle.fileno(), f"pid {os.getpid()} on {socket.gethostname()}".encode(), 0)
+        except OSError as exc:  # a full disk, say
             raise LockedError(
-                f"another translator batch ({holder}) is writing this tree; wait for it to "
-                "finish, or pass --wait to queue behind it",
-                path=root,
+                f"cannot write the lock file: {exc.strerror}; free some space and try again",
+                path=path,
             ) from None
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"pid {os.getpid()}")
-        handle.flush()
         try:
             yield
         finally:
-            handle.seek(0)
-            handle.truncate()
+            with contextlib.suppress(OSError):
+                os.ftruncate(handle.fileno(), 0)
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _acquire(path: Path, root: Path, *, wait: bool, shared: bool = False) -> IO[str]:
+    """Open and lock the lock file, taking it over from a holder that is dead.
+
+    flock is released when its holder dies, unless a process that inherited the
+    descriptor lives on: then the recorded pid is dead but the file stays locked.
+    Such a file is unlinked and a fresh one locked (old holders keep a lock on
+    a file no run opens any more); locking re-checks that the name still leads
+    to the file locked, so two runs that take over at once cannot both win.
+    """
+    mode = fcntl.LOCK_SH if shared else fcntl.LOCK_EX
+    what = f"{root}, which contains this tree" if shared else "this tree or a folder in it"
+    for _ in range(5):
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle = path.open("a+")
+        except OSError as exc:
+            raise LockedError(f"cannot create the lock file: {exc.strerror}", path=path) from None
+        try:
+            fcntl.flock(handle, mode | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = _holder(handle)
+            if _dead(holder) and _same_file(handle, path):
+                files.unlink_quietly(path)
+                handle.close()
+                continue
+            if not wait:
+                handle.close()
+                raise LockedError(
+                    f"another translator batch ({holder or 'another process'}) is writing "
+                    f"{what}; wait for it to finish, or pass --wait to queue behind it",
+                    path=root,
+                ) from None
+            fcntl.flock(handle, mode)
+        if _same_file(handle, path):
+            return handle
+        handle.close()  # taken over meanwhile: lock the file the name leads to now
+    raise LockedError("the lock file keeps changing; try again", path=path)
+
+
+def _holder(handle: IO[str]) -> str:
+    handle.seek(0)
+    return handle.read(200).strip()
+
+
+def _dead(holder: str) -> bool:
+    """Whether a lock's recorded holder (``pid N on HOST``) is a process gone from here."""
+    pid, _, host = holder.removeprefix("pid ").partition(" on ")
+    return pid.isdigit() and host == socket.gethostname() and not files.alive(int(pid))
+
+
+def _same_file(handle: IO[str], path: Path) -> bool:
+    try:
+        opened, named = os.fstat(handle.fileno()), path.stat()
+    except OSError:
+        return False
+    return (opened.st_dev, opened.st_ino) == (named.st_dev, named.st_ino)
 
 
 CHUNK = 100
@@ -398,6 +499,13 @@ def run_batch(
         root, settings, options, check=check, force=force, keep_edits=keep_edits
     )
     report = BatchReport(root, items, check)
+    if not check:  # what a killed run left behind (see files.write_atomic)
+        for item in items:
+            if item.target is not None:
+                files.remove_stale_temporaries(item.target)
+    if check:
+        for item in stale:
+            _needs_review(item, read_previous(item.target) if item.target else None)
     if check or not stale:
         _report(items, len(items), progress)
         return report
@@ -417,14 +525,20 @@ def run_batch(
             edits=edits,
             stored=stored,
             writer=writer,
+            warnings=report.warnings,
         )
         decoded.begin(len(part))
-        results = _translate(articles, plans, settings, options, jobs, engine)
+        results = _translate(articles, plans, settings, options, jobs, engine, report.warnings)
         for item in part:
             _finish(item, articles, plans, results, root, layout)
         _report(items, items.index(part[-1]) + 1, progress)
     if edits and settings.memory is not None:  # corrections whose Dutch no chunk had
-        _store_corrections(settings.memory, {}, {k: edits[k] for k in edits if k not in stored})
+        _store_corrections(
+            settings.memory, {}, {k: edits[k] for k in edits if k not in stored}, report.warnings
+        )
+    if engine.memory_problem is not None:
+        report.warnings.append(engine.memory_problem)
+    report.warnings[:] = list(dict.fromkeys(report.warnings))
     _report(items, len(items), progress)  # the current articles after the last stale one
     return report
 
@@ -502,13 +616,15 @@ def _survey(
     check: bool,
 ) -> tuple[list[Item], list[Item]]:
     items, stale = [], []
-    for source in find_articles(root, layout):
+    unreadable: list[TranslatorError] = []
+    for source in find_articles(root, layout, unreadable):
         if not in_shard(source, root, shard):
             continue
         item = Item(source, None)
         items.append(item)
         try:
             item.target = target_for(source, root, layout)
+            confine(item.target, confinement(root, layout), "the English file")
             item.reason = freshness(source, item.target, options, force=force, writer=writer)
         except TranslatorError as exc:
             item.status, item.error = "failed", str(exc)
@@ -520,7 +636,34 @@ def _survey(
         if item.reason is not None:
             item.status = "stale"
             stale.append(item)
+    for problem in unreadable:
+        items.append(Item(Path(problem.path or root), None, "failed", error=str(problem)))
+    _conflicts(items, stale)
     return items, stale
+
+
+def _conflicts(items: Sequence[Item], stale: list[Item]) -> None:
+    """Fail sources that would write the same English file (``index.md`` and
+    ``index.nl.md`` in one bundle): each run would rewrite it from the other."""
+    by_target: dict[Path, list[Item]] = {}
+    for item in items:
+        if item.target is not None and item.status != "failed":
+            by_target.setdefault(item.target, []).append(item)
+    for target, group in by_target.items():
+        if len(group) < 2:
+            continue
+        names = " and ".join(i.source.name for i in group)
+        for item in group:
+            item.status = "failed"
+            item.error = str(
+                OutputError(
+                    f"{names} would both be translated into {target.name}; keep one Dutch "
+                    "source in the bundle (remove or rename the other)",
+                    path=item.source,
+                )
+            )
+            if item in stale:
+                stale.remove(item)
 
 
 def load_dutch(item: Item, options: Options) -> Article | None:
@@ -547,6 +690,7 @@ def _prepare(
     writer: Writer | None,
     edits: Mapping[str, str] | None = None,
     stored: set[str] | None = None,
+    warnings: list[str] | None = None,
 ) -> tuple[dict[Path, Article], dict[Path, Plan]]:
     """Load articles and their previous English, and plan what each keeps.
 
@@ -559,11 +703,21 @@ def _prepare(
         article = load_dutch(item, options)
         if article is None:
             continue
-        articles[item.source] = article
         assert item.target is not None
-        previous[item.source] = None if force else read_previous(item.target)
+        prev = None if force else read_previous(item.target)
+        if _needs_review(item, prev):
+            continue
+        articles[item.source] = article
+        previous[item.source] = prev
     found = _found_edits(previous.values()) if edits is None else dict(edits)
-    corrections = _corrections(articles, found, options.glossary, memory_path, stored)
+    corrections = _corrections(
+        articles,
+        found,
+        options.glossary,
+        memory_path,
+        stored,
+        [] if warnings is None else warnings,
+    )
     plans = {
         path: plan_reuse(
             article,
@@ -576,6 +730,16 @@ def _prepare(
         for path, article in articles.items()
     }
     return articles, plans
+
+
+def _needs_review(item: Item, previous: Previous | None) -> bool:
+    """Mark an article whose English no longer lines up with its record: it holds a
+    person's work that no segment can be matched to, so it is left as it is."""
+    if previous is None or previous.misaligned is None:
+        return False
+    item.status = "needs-review"
+    item.error = str(previous.review_error())
+    return True
 
 
 def _found_edits(previous: Iterable[Previous | None]) -> dict[str, str]:
@@ -601,7 +765,8 @@ def _corrections(
     found: dict[str, str],
     glossary: Glossary | None,
     memory_path: Path | None,
-    stored: set[str] | None = None,
+    stored: set[str] | None,
+    warnings: list[str],
 ) -> dict[str, str]:
     """People's corrections by segment key: found in this run's English files, and
     remembered in the translation memory from earlier runs (where they are recorded).
@@ -616,14 +781,14 @@ def _corrections(
         for i, key in segment_keys(article, glossary).items()
     }
     if stored is None:
-        return _store_corrections(memory_path, dutch, found)
+        return _store_corrections(memory_path, dutch, found, warnings)
     mine = {k: v for k, v in found.items() if k in dutch}
     stored.update(mine)
-    return {**_store_corrections(memory_path, dutch, mine), **found}
+    return {**_store_corrections(memory_path, dutch, mine, warnings), **found}
 
 
 def _store_corrections(
-    memory_path: Path, dutch: Mapping[str, str], found: Mapping[str, str]
+    memory_path: Path, dutch: Mapping[str, str], found: Mapping[str, str], warnings: list[str]
 ) -> dict[str, str]:
     """Record corrections with their Dutch; return those remembered for these segments."""
     from translator.memory import Memory  # noqa: PLC0415
@@ -634,6 +799,8 @@ def _store_corrections(
         return {**memory.corrections(dutch), **found}
     finally:
         memory.close()
+        if memory.problem is not None:
+            warnings.append(memory.problem)
 
 
 def _translate(
@@ -643,10 +810,11 @@ def _translate(
     options: Options,
     jobs: int,
     engine: Engine,
+    warnings: list[str],
 ) -> dict[Path, Result]:
     if not articles:
         return {}
-    reuse = {path: Kept(plan.reuse, plan.changed) for path, plan in plans.items()}
+    reuse = {path: plan.kept() for path, plan in plans.items()}
     paths = list(articles)
     if jobs <= 1 or len(paths) < 2:
         done = translate_articles([articles[p] for p in paths], engine, options.glossary, reuse)
@@ -654,18 +822,86 @@ def _translate(
     groups = [paths[k::jobs] for k in range(jobs) if paths[k::jobs]]
     # One CTranslate2 translator per process, sharing the cores between processes.
     per_job = replace(settings, intra_threads=max(1, (os.cpu_count() or 1) // len(groups)))
-    with ProcessPoolExecutor(len(groups), mp_context=get_context("spawn")) as pool:
-        futures = [
-            pool.submit(
-                _work,
-                [articles[p] for p in group],
-                {p: reuse[p] for p in group},
-                per_job,
-                options.glossary,
-            )
+    outcomes = _in_workers(
+        [
+            ([articles[p] for p in group], {p: reuse[p] for p in group}, per_job, options.glossary)
             for group in groups
         ]
-        return {r.path: r for future in futures for r in future.result()}
+    )
+    warnings.extend(dict.fromkeys(problem for _, problem in outcomes if problem))
+    return {r.path: r for results, _ in outcomes for r in results}
+
+
+_WorkArgs = tuple[list[Article], dict[Path, Kept], Settings, "Glossary | None"]
+
+
+def _in_workers(tasks: Sequence[_WorkArgs]) -> list[tuple[list[Result], str | None]]:
+    """Run ``_work`` once per task, each in a process of its own.
+
+    Plain processes and pipes, no pool threads: when the parent is interrupted
+    (Ctrl-C, SIGTERM) it kills its workers at once, and a parent killed outright
+    takes them along (``_die_with_parent``). A pool's helper threads can block
+    forever feeding tasks to workers that are gone.
+    """
+    context = get_context("spawn")
+    workers = []
+    try:
+        with _interrupts_held():
+            for task in tasks:
+                receive, send = context.Pipe(duplex=False)
+                worker = context.Process(target=_worker, args=(os.getpid(), send, task))
+                worker.start()
+                send.close()
+                workers.append((worker, receive))
+        done = []
+        for worker, receive in workers:
+            try:
+                outcome = receive.recv()
+            except EOFError:
+                raise EngineError(
+                    f"a worker process of --jobs died (exit code {worker.exitcode}); "
+                    "run again, or with --jobs 1"
+                ) from None
+            if isinstance(outcome, str):
+                raise TranslatorError(outcome)
+            done.append(outcome)
+        return done
+    finally:
+        for worker, receive in workers:
+            receive.close()
+            if worker.is_alive():
+                worker.kill()
+            worker.join()
+
+
+@contextlib.contextmanager
+def _interrupts_held() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM back while workers start: an interruption halfway
+    through sending a worker its task would leave it a truncated one (and a traceback).
+    A signal that came meanwhile interrupts the run right after."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    came: list[int] = []
+    held = {signal.SIGINT, signal.SIGTERM}
+    previous = {s: signal.signal(s, lambda signum, _frame: came.append(signum)) for s in held}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    if came:
+        raise KeyboardInterrupt
+
+
+def _worker(parent: int, send: Connection, task: _WorkArgs) -> None:
+    """A --jobs worker: dies with its parent, sends back what ``_work`` returns."""
+    _die_with_parent(parent)
+    try:
+        send.send(_work(*task))
+    except TranslatorError as exc:  # such as no model installed: the parent reports it
+        send.send(exc.format())
+    send.close()
 
 
 def _work(
@@ -673,9 +909,26 @@ def _work(
     reuse: dict[Path, Kept],
     settings: Settings,
     glossary: Glossary | None,
-) -> list[Result]:
-    """One worker process of --jobs: its own engine, its share of the articles."""
-    return translate_articles(articles, LazyEngine(settings), glossary, reuse)
+) -> tuple[list[Result], str | None]:
+    """One worker process of --jobs: its own engine, its share of the articles; also
+    returns why the translation memory was turned off, if it was."""
+    engine = LazyEngine(settings)
+    return translate_articles(articles, engine, glossary, reuse), engine.memory_problem
+
+
+def _die_with_parent(parent: int) -> None:
+    """Have the kernel kill this worker when the batch that started it dies (Linux);
+    a worker orphaned before that took effect exits at once."""
+    if sys.platform == "linux":
+        import ctypes  # noqa: PLC0415
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1
 
 
 class LazyEngine:
@@ -699,6 +952,13 @@ class LazyEngine:
             return find(self.settings.models_dir).label  # metadata only, no model load
         return "none"
 
+    @property
+    def memory_problem(self) -> str | None:
+        """Why the engine's translation memory was turned off during the run, if it was."""
+        memory = getattr(self._engine, "memory", None)
+        problem = getattr(memory, "problem", None)
+        return problem if isinstance(problem, str) else None
+
     def translate(self, texts: Sequence[str]) -> list[str]:
         if self._engine is None:
             self._engine = load_engine(self.name, self.settings)
@@ -715,7 +975,7 @@ def _finish(
     root: Path,
     layout: Layout,
 ) -> None:
-    if item.status in ("failed", "skipped"):
+    if item.status in ("failed", "skipped", "needs-review"):
         return
     result = results[item.source]
     plan = plans[item.source]
@@ -738,29 +998,49 @@ def _finish(
         return
     assert item.target is not None
     try:
+        copies = _copies(item.source, item.target, confinement(root, layout), layout)
         output.write_atomic(item.target, result.text)
-        if layout == "tree":
-            copy_resources(item.source, item.target)
+        for resource, copy in copies:
+            output.write_atomic(copy, files.read_bytes(resource))
+    except TranslatorError as exc:
+        item.status, item.error = "failed", str(exc)
+        return
     except OSError as exc:
         item.status, item.error = "failed", f"cannot write {item.target}: {exc.strerror}"
         return
     item.status = "translated"
 
 
-def copy_resources(source: Path, target: Path) -> None:
-    """Copy a bundle's other files (images, data) beside the English, skipping identical ones."""
+def _copies(source: Path, target: Path, root: Path, layout: Layout) -> list[tuple[Path, Path]]:
+    """The tree layout's bundle files and where their copies go, all checked to stay
+    inside ``root`` before anything is written."""
+    if layout != "tree":
+        return []
+    pairs = [(r, target.parent / r.relative_to(source.parent)) for r in resources(source, root)]
+    for _, copy in pairs:
+        confine(copy, root, "the copy")
+    return pairs
+
+
+def resources(source: Path, root: Path) -> list[Path]:
+    """A bundle's other files (images, data), for the tree layout to copy.
+
+    Links to folders are not followed; a file that leads outside ``root`` is
+    refused, so that nothing from elsewhere on the machine lands in content/en.
+    """
     if source.name not in ("index.md", "index.nl.md", "_index.md", "_index.nl.md"):
-        return
-    for resource in sorted(source.parent.rglob("*")):
-        if resource.is_dir() or resource.suffix.lower() in (".md", ".markdown"):
-            continue
-        copy = target.parent / resource.relative_to(source.parent)
-        if copy.is_file() and copy.read_bytes() == resource.read_bytes():
-            continue
-        copy.parent.mkdir(parents=True, exist_ok=True)
-        tmp = copy.with_name(f".{copy.name}.tmp")
-        shutil.copyfile(resource, tmp)
-        tmp.replace(copy)
+        return []
+    found = []
+    for folder, dirs, names in os.walk(source.parent):
+        dirs.sort()
+        for name in sorted(names):
+            resource = Path(folder) / name
+            if resource.suffix.lower() in (".md", ".markdown") or files.is_temporary(name):
+                continue
+            confine(resource, root, "the bundle file")
+            if files.is_regular(resource):
+                found.append(resource)
+    return found
 
 
 def _relative(path: Path, root: Path) -> str:

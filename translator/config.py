@@ -154,13 +154,20 @@ def find_config(start: Path | None = None) -> tuple[Path, dict[str, Any]] | None
     for candidate in (folder, *folder.parents):
         own = candidate / "translator.toml"
         if own.is_file():
-            return own, _load(own)
+            return own, _own_table(_load(own))
         project = candidate / "pyproject.toml"
         if project.is_file():
             table = _load(project).get("tool", {}).get("translator")
             if isinstance(table, dict):
                 return project, table
     return None
+
+
+def _own_table(data: dict[str, Any]) -> dict[str, Any]:
+    """translator.toml's settings: top-level keys, or the README's ``[tool.translator]``
+    table copied as it is (the same block works in either file)."""
+    table = data.get("tool", {}).get("translator") if set(data) == {"tool"} else None
+    return table if isinstance(table, dict) else data
 
 
 def load_settings(start: Path | None = None, **overrides: Any) -> Settings:

@@ -230,27 +230,35 @@ class Glossary:
     def _listed(self, text: str) -> list[TermMatch]:
         if self._pattern is None:
             return []
+        found = (self._match(text, m.start(), m.end()) for m in self._pattern.finditer(text))
+        return [match for match in found if match is not None]
+
+    def _match(
+        self, text: str, start: int, end: int, skip: GlossaryTerm | None = None
+    ) -> TermMatch | None:
+        """The term whose listed form is ``text[start:end]`` (other than ``skip``), if any."""
         exact, folded = self._lookup
-        matches = []
-        for found in self._pattern.finditer(text):
-            source = found.group(0)
-            key = " ".join(source.split())
-            genitive = key not in exact and key.casefold() not in folded
-            if genitive:
-                key = re.sub(r"(?:['\u2019][sS]|[sS])$", "", key)
-            entry = exact.get(key) or folded.get(key.casefold())
-            if entry is None or (entry[0].case == "name" and _ordinary_word(source)):
-                continue
-            term, target = entry
-            if term.dnt and term.case == "lower":
-                target = source
-            match = TermMatch(found.start(), found.end(), source, target, term)
-            if genitive:
-                match = replace(match, target=_genitive(target), form="genitive")
-            elif term.guided:
-                match = _guided(match, text, glossary_forms.lemma(term.nl))
-            matches.append(match)
-        return matches
+        source = text[start:end]
+        key = " ".join(source.split())
+        genitive = key not in exact and key.casefold() not in folded
+        if genitive:
+            key = re.sub(r"(?:['\u2019][sS]|[sS])$", "", key)
+        entry = exact.get(key) or folded.get(key.casefold())
+        if entry is None or entry[0] is skip:
+            return None
+        term, target = entry
+        if term.case == "name" and _ordinary_word(source):
+            return None
+        if genitive and skip is not None and not _takes_genitive(term.nl, term):
+            return None  # the pattern allows the -s only after names; a lookup must check
+        if term.dnt and term.case == "lower":
+            target = source
+        match = TermMatch(start, end, source, target, term)
+        if genitive:
+            return replace(match, target=_genitive(target), form="genitive")
+        if term.guided:
+            return _guided(match, text, glossary_forms.lemma(term.nl))
+        return match
 
     def _inflected(self, text: str, listed: Sequence[TermMatch]) -> list[TermMatch]:
         """Terms found by lemma: forms the glossary does not list."""
@@ -435,7 +443,7 @@ class Problem:
 def read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
     """The data rows of a glossary CSV, each with its line number."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # Excel's "CSV UTF-8" starts with a BOM
     except (OSError, UnicodeDecodeError) as exc:
         raise GlossaryError(f"cannot read the glossary: {exc}", path=path) from None
     reader = csv.reader(io.StringIO(text))
@@ -481,6 +489,8 @@ def _row_problems(row: dict[str, str]) -> list[str]:
     for name, value in row.items():
         if value != value.strip() or "  " in value:
             problems.append(f"{name} has stray spaces: {value!r}")
+        if "⟦" in value or "⟧" in value:  # would be read back as a placeholder
+            problems.append(f"{name} contains ⟦ or ⟧, which translator keeps for placeholders")
     if not row["nl"].strip():
         problems.append("nl is empty")
     if not row["en"].strip():
@@ -616,12 +626,10 @@ def _shadows(terms: Sequence[GlossaryTerm]) -> list[Problem]:
     "landelijke voorziening" → "national facility".
     """
     problems = []
+    everything = Glossary(tuple(terms))  # one index for all: linear, not one per term
     for term in terms:
         for form, target in term.forms():
-            others = Glossary(tuple(t for t in terms if t is not term))
-            for inner in others._listed(form):
-                if inner.end - inner.start == len(form):
-                    continue  # the same form: reported as a conflict
+            for inner in _inner_terms(form, term, everything):
                 if inner.target.casefold() not in target.casefold():
                     problems.append(
                         Problem(
@@ -633,6 +641,35 @@ def _shadows(terms: Sequence[GlossaryTerm]) -> list[Problem]:
                         )
                     )
     return problems
+
+
+_MATCH_START = re.compile(r"(?<![\w-])\S")
+_MATCH_END = re.compile(r"\S(?![\w-])")
+
+
+def _inner_terms(form: str, term: GlossaryTerm, everything: Glossary) -> list[TermMatch]:
+    """Other terms inside ``form`` as ``Glossary.find`` would match them there: left to
+    right, the longest at each place, never overlapping; the whole form excluded.
+
+    Looks the form's parts up (between the places a match may start and end)
+    instead of compiling a pattern of every other term for every form, which made
+    lint and load quadratic in the number of terms.
+    """
+    # Where Glossary._pattern's (?<![\w-]) and (?![\w-]) let a match start and end.
+    starts = [m.start() for m in _MATCH_START.finditer(form)]
+    ends = [m.end() for m in _MATCH_END.finditer(form)][::-1]
+    found: list[TermMatch] = []
+    for start in starts:
+        if found and start < found[-1].end:
+            continue
+        for end in ends:
+            if end <= start or (start, end) == (0, len(form)):
+                continue
+            match = everything._match(form, start, end, skip=term)
+            if match is not None:
+                found.append(match)
+                break
+    return found
 
 
 def load(path: Path) -> Glossary:

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
@@ -48,11 +49,36 @@ def mask_shortcodes(text: str) -> str:
     return SHORTCODE.sub(lambda m: _NOT_NEWLINE.sub(MASK, m.group(0)), text)
 
 
+MAX_NESTING = 100
+"""How deep blocks may nest (a list item in a list counts two). markdown-it's CommonMark
+preset stops at 20 and silently drops the rest of the document as unparsed; Goldmark
+has no such limit. Deeper than this, a file fails (``NestingError``), never half-read."""
+
+
+class NestingError(Exception):
+    """Blocks nest deeper than ``MAX_NESTING``; ``line`` is 1-based in the parsed text."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__(f"blocks nest deeper than {MAX_NESTING} levels here")
+        self.line = line
+
+
 def _configure(md: MarkdownIt, *, move_footnotes: bool) -> MarkdownIt:
     # Goldmark's defaults as Hugo ships them: CommonMark with raw HTML, GFM
     # tables and strikethrough, and footnotes (Goldmark has no inline ^[...]).
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin, inline=False, move_to_end=move_footnotes)
+    md.options["maxNesting"] = MAX_NESTING
+    tokenize = md.block.tokenize
+
+    def guarded(state: StateBlock, start: int, end: int) -> None:
+        # Where markdown-it would skip the rest as too deep, fail instead.
+        line = state.skipEmptyLines(start)
+        if state.level >= MAX_NESTING and line < end and state.sCount[line] >= state.blkIndent:
+            raise NestingError(line + 1)
+        tokenize(state, start, end)
+
+    md.block.tokenize = guarded  # type: ignore[method-assign, assignment]
     return md
 
 

@@ -9,6 +9,7 @@ hands the memory to CAT tools.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 import unicodedata
@@ -88,23 +89,75 @@ class Stats:
 
 
 class Memory:
-    """A translation memory in one SQLite file."""
+    """A translation memory in one SQLite file.
 
-    def __init__(self, path: Path) -> None:
+    The memory only saves work, so it never costs a run its output: when the
+    database cannot be opened, is damaged, or a write fails (a full disk, a lock
+    held for longer than 30 s), the memory turns itself off for the rest of the
+    run and says why in ``problem``. ``strict`` (for the ``memory`` commands,
+    whose whole point is the database) raises instead; ``clear`` rebuilds a
+    damaged database from nothing.
+    """
+
+    def __init__(self, path: Path, *, strict: bool = False) -> None:
         self.path = path
+        self.problem: str | None = None
+        """Why the memory was turned off during this run; None while it works."""
+        self._db: sqlite3.Connection | None = None
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(path, timeout=30)
-            self._db.executescript(_SCHEMA)
+            self._open()
         except (OSError, sqlite3.Error) as exc:
-            raise MemoryStoreError(
-                f"cannot open the translation memory: {exc}; set TRANSLATOR_MEMORY or "
-                "'memory' in [tool.translator] to a writable file, or pass --no-memory",
-                path=path,
-            ) from None
+            self._fail(exc)
+            if strict:
+                raise MemoryStoreError(
+                    f"cannot open the translation memory: {exc}; run 'translator memory "
+                    "clear --yes' to rebuild it, point TRANSLATOR_MEMORY or 'memory' in "
+                    "[tool.translator] at a writable file, or pass --no-memory",
+                    path=path,
+                ) from None
+
+    def _open(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(self.path, timeout=30)
+        self._db.executescript(_SCHEMA)
+
+    def _fail(self, exc: BaseException) -> None:
+        """Turn the memory off for the rest of the run, keeping the first reason."""
+        if self.problem is None:
+            self.problem = (
+                f"the translation memory {self.path} cannot be used ({exc}); this run went on "
+                "without it. Run 'translator memory clear --yes' to rebuild it"
+            )
+        if self._db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.close()
+        self._db = None
 
     def close(self) -> None:
-        self._db.close()
+        if self._db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.close()
+            self._db = None
+
+    def _query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """Rows of a query; none when the memory is off or fails now."""
+        if self._db is None:
+            return []
+        try:
+            return self._db.execute(sql, params).fetchall()
+        except sqlite3.Error as exc:
+            self._fail(exc)
+            return []
+
+    def _write(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        """One transaction; a failure turns the memory off, never the run."""
+        if self._db is None or not rows:
+            return
+        try:
+            with self._db:
+                self._db.executemany(sql, rows)
+        except sqlite3.Error as exc:
+            self._fail(exc)
 
     def lookup(self, model: str, glossary: str, sources: Iterable[str]) -> dict[str, Entry]:
         """Entries for those sources that are in memory."""
@@ -119,23 +172,22 @@ class Memory:
         self, model: str, glossary: str, entries: Sequence[Entry], origin: str = "mt"
     ) -> None:
         now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-        with self._db:
-            self._db.executemany(
-                "INSERT OR REPLACE INTO segments VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (
-                        model,
-                        glossary,
-                        normalize(e.source),
-                        e.target,
-                        json.dumps(e.pieces),
-                        json.dumps(e.alignment),
-                        origin,
-                        now,
-                    )
-                    for e in entries
-                ],
-            )
+        self._write(
+            "INSERT OR REPLACE INTO segments VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    model,
+                    glossary,
+                    normalize(e.source),
+                    e.target,
+                    json.dumps(e.pieces),
+                    json.dumps(e.alignment),
+                    origin,
+                    now,
+                )
+                for e in entries
+            ],
+        )
 
     def rendered(self, model: str, glossary: str, texts: Iterable[str]) -> dict[str, str]:
         """Whole engine texts (placeholders included) translated before, as the engine
@@ -149,18 +201,17 @@ class Memory:
         for start in range(0, len(unique), 500):  # SQLite caps the number of parameters
             chunk = unique[start : start + 500]
             marks = ",".join("?" * len(chunk))
-            yield from self._db.execute(
+            yield from self._query(
                 f"SELECT {columns} FROM {table} "
                 f"WHERE model = ? AND glossary = ? AND source IN ({marks})",
                 (model, glossary, *chunk),
             )
 
     def store_rendered(self, model: str, glossary: str, pairs: Iterable[tuple[str, str]]) -> None:
-        with self._db:
-            self._db.executemany(
-                "INSERT OR REPLACE INTO rendered VALUES (?, ?, ?, ?)",
-                [(model, glossary, source, target) for source, target in pairs],
-            )
+        self._write(
+            "INSERT OR REPLACE INTO rendered VALUES (?, ?, ?, ?)",
+            [(model, glossary, source, target) for source, target in pairs],
+        )
 
     def corrections(self, keys: Iterable[str]) -> dict[str, str]:
         """A person's English for Dutch segments, by segment key (see batch)."""
@@ -170,36 +221,66 @@ class Memory:
             chunk = unique[start : start + 500]
             marks = ",".join("?" * len(chunk))
             found.update(
-                self._db.execute(
-                    f"SELECT key, english FROM corrections WHERE key IN ({marks})", chunk
-                )
+                self._query(f"SELECT key, english FROM corrections WHERE key IN ({marks})", chunk)
             )
         return found
 
     def store_corrections(self, entries: Iterable[tuple[str, str, str]]) -> None:
         """Record (key, Dutch, English) for segments a person corrected."""
         now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-        with self._db:
-            self._db.executemany(
-                "INSERT OR REPLACE INTO corrections VALUES (?, ?, ?, ?)",
-                [(key, dutch, english, now) for key, dutch, english in entries],
-            )
+        self._write(
+            "INSERT OR REPLACE INTO corrections VALUES (?, ?, ?, ?)",
+            [(key, dutch, english, now) for key, dutch, english in entries],
+        )
 
     def stats(self) -> Stats:
-        models = dict(self._db.execute("SELECT model, COUNT(*) FROM segments GROUP BY model"))
+        models = dict(self._strict("SELECT model, COUNT(*) FROM segments GROUP BY model"))
         return Stats(sum(models.values()), models, self.path, self.path.stat().st_size)
 
     def clear(self) -> int:
-        with self._db:
-            self._db.execute("DELETE FROM rendered")
-            self._db.execute("DELETE FROM corrections")
-            return self._db.execute("DELETE FROM segments").rowcount
+        """Delete every entry; a database too damaged for that is rebuilt empty."""
+        try:
+            if self._db is None:
+                raise sqlite3.DatabaseError(self.problem or "not open")
+            with self._db:
+                self._db.execute("DELETE FROM rendered")
+                self._db.execute("DELETE FROM corrections")
+                return int(self._db.execute("DELETE FROM segments").rowcount)
+        except sqlite3.DatabaseError:
+            self.rebuild()
+            return 0
+
+    def rebuild(self) -> None:
+        """Replace the database file (and its journals) by an empty memory."""
+        self.close()
+        self.problem = None
+        try:
+            for suffix in ("", "-journal", "-wal", "-shm"):
+                Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+            self._open()
+        except (OSError, sqlite3.Error) as exc:
+            raise MemoryStoreError(
+                f"cannot create the translation memory: {exc}", path=self.path
+            ) from None
+
+    def _strict(self, sql: str) -> list[tuple[Any, ...]]:
+        """Rows for the memory commands, which report a damaged database instead."""
+        try:
+            if self._db is None:
+                raise sqlite3.DatabaseError(self.problem or "not open")
+            return self._db.execute(sql).fetchall()
+        except sqlite3.Error as exc:
+            raise MemoryStoreError(
+                f"the translation memory is damaged ({exc}); run 'translator memory clear "
+                "--yes' to rebuild it",
+                path=self.path,
+            ) from None
 
     def rows(self) -> Iterator[tuple[str, str, str, str, str]]:
-        yield from self._db.execute(
+        yield from self._strict(
             "SELECT model, source, target, origin, created FROM segments ORDER BY model, source"
         )
-        yield from self._db.execute(
+        yield from self._strict(
             "SELECT 'human', dutch, english, 'human', created FROM corrections ORDER BY dutch"
         )
 

@@ -177,6 +177,7 @@ def check_archive(archive: Path) -> Archive:
     try:
         with zipfile.ZipFile(archive) as zf:
             names = zf.namelist()
+            _check_sizes(archive, zf.infolist())
             folder = _single_folder(archive, names)
             metadata = _metadata(archive, zf, folder)
             broken = zf.testzip()
@@ -207,6 +208,32 @@ def check_archive(archive: Path) -> Archive:
         f"{languages} ({SOURCE} → {TARGET})",
         _sha256(archive),
     )
+
+
+MAX_UNPACKED = 4 << 30
+"""The most a package may unpack to: Argos models are a few hundred MB."""
+MAX_RATIO = 100
+"""How much a member larger than 1 MiB may expand: model weights barely compress."""
+
+
+def _check_sizes(archive: Path, members: list[zipfile.ZipInfo]) -> None:
+    """Refuse a zip bomb by the sizes it declares, before anything is read or unpacked
+    (zipfile never unpacks more than a member declares)."""
+    total = sum(m.file_size for m in members)
+    if total > MAX_UNPACKED:
+        raise ModelError(
+            f"would unpack to {total / 2**30:.1f} GiB, more than any model "
+            f"({MAX_UNPACKED / 2**30:.0f} GiB at most); it is not a model package",
+            path=archive,
+        )
+    for member in members:
+        packed, size = max(1, member.compress_size), member.file_size
+        if size > 1 << 20 and size > MAX_RATIO * packed:
+            raise ModelError(
+                f"{member.filename} would expand {size // packed} times (from {packed} to "
+                f"{size} bytes): a zip bomb, not a model package; nothing was installed",
+                path=archive,
+            )
 
 
 def _sha256(path: Path) -> str:

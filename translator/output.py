@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from translator.errors import OutputError
+from translator import files
+from translator.errors import OutputError, TranslatorError
 from translator.files import write_atomic
 from translator.front_matter import PROVENANCE_KEY
 
@@ -61,11 +62,14 @@ def written_by_translator(path: Path) -> bool:
     """Whether an existing file carries translator's provenance record."""
     from translator.previous import read_record  # noqa: PLC0415 - keeps this module light
 
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
+    try:  # the record is in the front matter: the head of the file is enough
+        head = files.read_bytes(path, files.RECORD_LIMIT)
+    except TranslatorError:
         return False
-    return read_record(text) is not None
+    try:
+        return read_record(head.decode("utf-8", errors="replace")) is not None
+    except TranslatorError:
+        return True  # a record, though a broken one (see previous.read_previous)
 
 
 def check_target(source: Path, target: Path, *, force: bool) -> None:
@@ -78,6 +82,12 @@ def check_target(source: Path, target: Path, *, force: bool) -> None:
         )
     if target.is_dir():
         raise OutputError(f"the output {target} is a directory; name a file", path=source)
+    if files.exists(target) and not files.is_regular(target):
+        raise OutputError(
+            f"the output {target} is not a regular file (a device, pipe or socket); translator "
+            "reads and replaces only regular files. Use -o - to write to stdout",
+            path=source,
+        )
     if target.exists() and not force and not written_by_translator(target):
         raise OutputError(
             f"{target} exists and was not written by translator (it has no "
@@ -85,3 +95,9 @@ def check_target(source: Path, target: Path, *, force: bool) -> None:
             "Move it away, or pass --force to overwrite it",
             path=source,
         )
+    if not force and target.exists():
+        from translator.previous import read_previous  # noqa: PLC0415
+
+        previous = read_previous(target)
+        if previous is not None and previous.misaligned is not None:
+            raise previous.review_error()

@@ -36,7 +36,7 @@ from translator.errors import EngineError, InputError, StructureError, Translato
 from translator.files import read, text_hash
 from translator.front_matter import DEFAULT_KEYS, FrontMatter
 from translator.glossary import Glossary, TermMatch, present, uses_hash
-from translator.markdown import VISIBLE_PARAMETERS, Parameters
+from translator.markdown import VISIBLE_PARAMETERS, NestingError, Parameters
 from translator.segment import Segment
 
 STAGES = (
@@ -138,6 +138,9 @@ class Kept:
     changed: tuple[str, ...] = ()
     """The keys the earlier run recorded as new; carried over when this run adds none,
     so that a run with nothing new writes the same file again."""
+    human: frozenset[int] = frozenset()
+    """Indices (among ``english``) whose English a person wrote: recorded as such, so
+    that a correction stays known as one after a run has kept it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,24 +178,43 @@ class TermMiss:
 # --- stages 1-5 ----------------------------------------------------------------------------------
 
 
+_CR_FENCE = re.compile(r"(?:---|\+\+\+)[ \t]*\r(?!\n)")
+
+
 def load(path: Path, options: Options = Options(), *, text: str | None = None) -> Article:
     """Read, parse, detect and segment one article (stages 1-5)."""
     if text is None:
         text, bom = read(path)
     else:
         bom, text = text.startswith("\ufeff"), text.removeprefix("\ufeff")
+    if options.front_matter and _CR_FENCE.match(text):
+        # Front matter with CR-only line ends (classic Mac) is found by no parser: its keys
+        # would be read, and translated, as a Markdown heading.
+        raise InputError(
+            "has CR-only line endings (classic Mac); save it with LF or CRLF line endings",
+            path=path,
+            line=1,
+        )
     fm = (
         front_matter.parse(text, path=str(path), keys=options.front_matter_keys)
         if options.front_matter
         else FrontMatter(None)
     )
-    body = segment.segment_body(
-        text[fm.end :],
-        offset=fm.end,
-        first_line=fm.body_line,
-        alt_texts=options.alt_texts,
-        parameters=options.shortcode_parameters,
-    )
+    try:
+        body = segment.segment_body(
+            text[fm.end :],
+            offset=fm.end,
+            first_line=fm.body_line,
+            alt_texts=options.alt_texts,
+            parameters=options.shortcode_parameters,
+        )
+    except NestingError as exc:
+        raise InputError(
+            f"{exc}; markdown parsers stop reading there, so it cannot be translated whole. "
+            "Flatten the lists or blockquotes",
+            path=path,
+            line=fm.body_line + exc.line - 1,
+        ) from None
     segments = plain = (*fm.segments, *body)
     if options.source_language is not None:
         language, english = Detection(options.source_language, 1.0), frozenset[int]()
@@ -521,6 +543,9 @@ def _assemble(plan: _Plan, engine: Engine) -> str:
         i: plan.rebuilt[i] if i in plan.rebuilt else article.segments[i].source_in(article.raw)
         for i in keys
     }
+    human = plan.kept.human & (plan.reused - plan.fallback)
+    if human:  # corrections kept: a person's work, whatever hash they now have
+        record["human"] = " ".join(keys[i] for i in sorted(human) if i in keys)
     record["segments"] = " ".join(f"{keys[i]}:{text_hash(english[i])}" for i in keys)
     head = front_matter.rewrite(
         article.raw, fm, values, record, path=str(article.path), newline=article.newline

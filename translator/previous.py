@@ -14,8 +14,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from translator import front_matter, segment
-from translator.errors import TranslatorError
+from translator import files, front_matter, segment
+from translator.errors import FrontMatterError, OutputError, TranslatorError
 from translator.files import read, text_hash
 from translator.segment import Segment
 
@@ -42,7 +42,8 @@ class Entry:
     english: str
     """Its English as the file holds it now (a span, or a front-matter value)."""
     edited: bool
-    """Whether a person changed it after translator wrote it."""
+    """Whether its English comes from a person: changed after translator wrote it, or
+    recorded as a person's by the run that kept it (``human`` in the record)."""
     line: int
 
 
@@ -55,7 +56,21 @@ class Previous:
     """The ``machine_translation`` record."""
     entries: tuple[Entry, ...]
     """Per segment, in document order; empty when the file no longer lines up with the
-    record (a person restructured it), in which case nothing can be reused."""
+    record (see ``misaligned``)."""
+    misaligned: str | None = None
+    """Why the English no longer lines up with its record (a person added or removed a
+    paragraph, or broke the front matter); None when it does. Such a file holds work
+    that no segment can be matched to, so it must not be rewritten."""
+
+    def review_error(self) -> OutputError:
+        """Why this file is left as it is, and what to do (for a misaligned file)."""
+        return OutputError(
+            f"needs review: the English no longer lines up with its translation record: "
+            f"{self.misaligned}. It was left as it is; bring it back in line (one segment "
+            "per Dutch segment), or pass --force to translate it afresh, which discards "
+            "the edits",
+            path=self.path,
+        )
 
     @property
     def source_sha256(self) -> str | None:
@@ -69,13 +84,26 @@ class Previous:
 
 
 def read_record(text: str) -> dict[str, Any] | None:
-    """The provenance record of an English file, or None when translator did not write it."""
+    """The provenance record of an English file, or None when translator did not write it.
+
+    Raises FrontMatterError for a record someone broke: the file is translator's,
+    but nothing in it can be trusted to say how it was made.
+    """
     text = text.lstrip("\ufeff")
     fence = text[:3]
     block = front_matter.block(text)
     head = "" if block is None else block[1]  # between the fences
     if fence == "---" and (found := _YAML_RECORD.search(head)):
-        data = load_yaml_record(found.group(0))
+        from ruamel.yaml.error import YAMLError  # noqa: PLC0415
+
+        try:
+            data = load_yaml_record(found.group(0))
+        except YAMLError as exc:
+            raise FrontMatterError(
+                f"the {front_matter.PROVENANCE_KEY} record is not valid YAML "
+                f"({str(exc).splitlines()[0]}); undo the edit to it, or delete the file to "
+                "translate the article afresh",
+            ) from None
     elif fence == "+++" and (found := _TOML_RECORD.search(head)):
         try:
             data = tomllib.loads(found.group(0))
@@ -166,15 +194,29 @@ def strip_record(text: str) -> str:
 
 
 def read_previous(path: Path) -> Previous | None:
-    """Read an English file that translator wrote; None if there is none or it is not ours."""
+    """Read an English file that translator wrote; None if there is none or it is not ours.
+
+    A file of ours that can no longer be read as an article (not UTF-8, say) is
+    returned as misaligned, never as absent: absent would let a run overwrite it.
+    """
     try:
         text, _ = read(path)
-    except TranslatorError:
-        return None
-    record = read_record(text)
+    except TranslatorError as exc:
+        try:
+            record = read_record(
+                files.read_bytes(path, files.RECORD_LIMIT).decode("utf-8", errors="replace")
+            )
+        except (OSError, TranslatorError):
+            return None
+        return None if record is None else Previous(path, record, (), exc.message)
+    try:
+        record = read_record(text)
+    except TranslatorError as exc:  # ours, but its record is broken: leave it to a person
+        return Previous(path, {}, (), exc.message)
     if record is None:
         return None
-    return Previous(path, record, tuple(_entries(text, record, path)))
+    entries, problem = _entries(text, record, path)
+    return Previous(path, record, tuple(entries), problem)
 
 
 def english_segments(text: str, path: Path) -> tuple[str, list[Segment]]:
@@ -193,18 +235,23 @@ def english_segments(text: str, path: Path) -> tuple[str, list[Segment]]:
     return clean, [s for s in (*fm.segments, *body) if s.translatable]
 
 
-def _entries(text: str, record: dict[str, Any], path: Path) -> list[Entry]:
+def _entries(text: str, record: dict[str, Any], path: Path) -> tuple[list[Entry], str | None]:
+    """The file's segments lined up with the record, or why they do not line up."""
     pairs = [p.split(":", 1) for p in str(record.get("segments", "")).split() if ":" in p]
     if not pairs:
-        return []
+        return [], None
     try:
         clean, segments = english_segments(text, path)
-    except TranslatorError:
-        return []
+    except TranslatorError as exc:
+        return [], f"it can no longer be read ({exc.format()})"
     if len(segments) != len(pairs):
-        return []
+        return [], (
+            f"it has {len(segments)} segments with prose where translator wrote {len(pairs)} "
+            "(a paragraph was added or removed)"
+        )
+    human = set(str(record.get("human", "")).split())
     return [
-        Entry(key, english, text_hash(english) != written, seg.line)
+        Entry(key, english, key in human or text_hash(english) != written, seg.line)
         for (key, written), seg in zip(pairs, segments, strict=True)
         for english in [seg.source_in(clean)]
-    ]
+    ], None

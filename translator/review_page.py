@@ -293,11 +293,30 @@ def _pictures(article: Article) -> list[Row]:
 
 
 def _embed_images(rendered: str, folder: Path) -> str:
-    def embed(match: re.Match[str]) -> str:
-        uri = _data_uri(folder, html.unescape(match.group(1)))
-        return f'src="{uri}" class="thumb"' if uri else match.group(0)
+    """Local images as data URIs; any other image as a link, which loads nothing."""
 
-    return re.sub(r'src="([^"]+)"', embed, rendered)
+    def embed(match: re.Match[str]) -> str:
+        src = html.unescape(_attribute(match.group(0), "src"))
+        uri = _data_uri(folder, src)
+        if uri is None:
+            return _image_link(src, html.unescape(_attribute(match.group(0), "alt")))
+        return match.group(0).replace(match.group(1), f'src="{uri}" class="thumb"', 1)
+
+    return re.sub(r'<img [^>]*?(src="[^"]*")[^>]*>', embed, rendered)
+
+
+def _attribute(tag: str, name: str) -> str:
+    found = re.search(rf'\b{name}="([^"]*)"', tag)
+    return found.group(1) if found else ""
+
+
+def _image_link(src: str, alt: str) -> str:
+    """An image the page does not embed (remote, or not found in the bundle): its
+    address as a link, so that opening the page never fetches anything."""
+    return (
+        f'<a class="image-link" href="{html.escape(src, quote=True)}" rel="noreferrer">'
+        f"[image{': ' + html.escape(alt) if alt else ''}] {html.escape(src)}</a>"
+    )
 
 
 def _data_uri(folder: Path, src: str) -> str | None:
@@ -431,6 +450,8 @@ def _article(n: int, review: ArticleReview, root: Path, out: Path) -> str:
             image = (
                 f'<img class="thumb" src="{html.escape(src, quote=True)}" '
                 f'alt="{html.escape(alt, quote=True)}">'
+                if src.startswith("data:")
+                else _image_link(src, alt)
             )
             # The English page shows the same image: it is kept byte for byte.
             lines.append(
@@ -480,6 +501,7 @@ def term_colours(glossary: Glossary | None) -> str:
 
 _HEAD = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="POLICY">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title>
 <style>
@@ -502,7 +524,21 @@ def render_page(
 ) -> str:
     """The complete page, with the glossary's colours in its style sheet."""
     page = build(root, out, options, only_changed=only_changed, reviewed=reviewed)
-    return page.replace("STYLE", _asset("review.css") + term_colours(options.glossary), 1)
+    style = _asset("review.css") + term_colours(options.glossary)
+    policy = content_policy(f"\n{style}\n", f"\n{_asset('review.js')}")
+    return page.replace("POLICY", policy, 1).replace("STYLE", style, 1)
+
+
+def content_policy(style: str, script: str) -> str:
+    """A Content-Security-Policy that lets the page fetch nothing at all: no network,
+    no file beside it; only its own style sheet and script (by hash) and data: images
+    run or show, so neither a link nor injected markup can make the browser load."""
+    style_hash = base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()
+    script_hash = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
+    return (
+        f"default-src 'none'; img-src data:; style-src 'sha256-{style_hash}'; "
+        f"script-src 'sha256-{script_hash}'; base-uri 'none'; form-action 'none'"
+    )
 
 
 # --- review marks --------------------------------------------------------------------------------

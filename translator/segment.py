@@ -14,6 +14,7 @@ be mapped exactly is left untranslated rather than guessed at.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -323,7 +324,26 @@ def _atx_source(content: str, line: int, index: LineIndex) -> _InlineSource | No
 
 
 def _cell_source(content: str, line: int, cell: int, index: LineIndex) -> _InlineSource | None:
-    """Split a table row like markdown-it's ``escapedSplit``, keeping each character's offset."""
+    """Map one cell of a table row (split as markdown-it's ``escapedSplit`` does)."""
+    cells = _row_cells(index, line)
+    if cell >= len(cells):
+        return None
+    chars = list(cells[cell])
+    # markdown-it strips a cell like str.strip(): every Unicode space, a no-break space too.
+    while chars and chars[0][0].isspace():
+        chars.pop(0)
+    while chars and chars[-1][0].isspace():
+        chars.pop()
+    if not chars or "".join(ch for ch, _ in chars) != content:
+        return None
+    end = chars[-1][1] + (2 if chars[-1][0] == "|" else 1)
+    return _InlineSource(content, (*(p for _, p in chars), end))
+
+
+@functools.lru_cache(maxsize=8)
+def _row_cells(index: LineIndex, line: int) -> tuple[tuple[tuple[str, int], ...], ...]:
+    """A table row's cells, each character with its offset; split once per row, not
+    once per cell (a row of 5,000 cells took minutes). Cached by the index's identity."""
     text, base = index.line_text(line), index.line_starts[line]
     cells: list[list[tuple[str, int]]] = [[]]
     escaped = False
@@ -339,17 +359,7 @@ def _cell_source(content: str, line: int, cell: int, index: LineIndex) -> _Inlin
         escaped = ch == "\\"
     if not "".join(ch for ch, _ in cells[0]).strip():
         cells.pop(0)
-    if cell >= len(cells):
-        return None
-    chars = cells[cell]
-    while chars and chars[0][0].isspace():
-        chars.pop(0)
-    while chars and chars[-1][0].isspace():
-        chars.pop()
-    if not chars or "".join(ch for ch, _ in chars) != content:
-        return None
-    end = chars[-1][1] + (2 if chars[-1][0] == "|" else 1)
-    return _InlineSource(content, (*(p for _, p in chars), end))
+    return tuple(tuple(c) for c in cells)
 
 
 # --- atoms ---------------------------------------------------------------------------------------

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,7 +16,10 @@ from translator.config import Settings, load_settings
 from translator.errors import TranslatorError
 from translator.glossary import Glossary
 
-_PATHS = click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+# Not readable=True: one unreadable file fails that file, not the whole command.
+_PATHS = click.argument(
+    "paths", nargs=-1, required=True, type=click.Path(path_type=Path, readable=False)
+)
 _FROM = click.option(
     "--from",
     "source_language",
@@ -104,8 +109,18 @@ def _run_options(command: Callable[..., None]) -> Callable[..., None]:
     ),
 )
 @click.version_option(__version__, prog_name="translator")
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """Translate Dutch Markdown articles (Hugo page bundles) into English, offline."""
+    if threading.current_thread() is threading.main_thread():
+        # SIGTERM (plain kill, CI cancellation) ends a run as Ctrl-C does: temporaries
+        # removed, workers stopped, the lock released.
+        previous = signal.signal(signal.SIGTERM, _interrupt)
+        ctx.call_on_close(lambda: signal.signal(signal.SIGTERM, previous))
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 _EXPORT_TO = click.option(

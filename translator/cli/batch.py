@@ -142,6 +142,8 @@ def batch(
         raise click.ClickException(str(exc)) from None
     if as_json:
         click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
+    for warning in report.warnings:
+        click.secho(f"Warning: {warning}", fg="yellow", err=True)
     totals = report.totals()
     if not report.items and not batch_module.find_articles(root, chosen):
         raise click.ClickException(
@@ -150,7 +152,8 @@ def batch(
         )
     click.echo(
         f"{plural(totals['files'], 'file')}: {totals['translated']} translated, "
-        f"{totals['up-to-date']} up to date, {totals['stale']} stale, {totals['skipped']} "
+        f"{totals['up-to-date']} up to date, {totals['stale']} stale, "
+        f"{totals['needs-review']} need review, {totals['skipped']} "
         f"skipped, {totals['failed']} failed; segments: {totals['engine']} to the engine, "
         f"{totals['reused']} reused",
         err=True,
@@ -183,7 +186,7 @@ def _batch_progress(quiet: bool) -> Iterator[Callable[[batch_module.Item], None]
 
 
 def _batch_line(item: batch_module.Item) -> None:
-    colour = {"failed": "red", "stale": "yellow"}.get(item.status)
+    colour = {"failed": "red", "stale": "yellow", "needs-review": "yellow"}.get(item.status)
     if item.error:  # the message names the file itself
         click.secho(f"{item.status:<10} {item.error}", fg=colour, err=True)
         return

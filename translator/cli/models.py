@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 import click
 
@@ -115,23 +116,34 @@ def memory_group() -> None:
     """Inspect, export and clear the translation memory."""
 
 
-def _open_memory(memory_path: Path | None) -> Memory:
+def _open_memory(memory_path: Path | None, *, strict: bool = True) -> Memory:
     settings = _settings(memory=memory_path)
     if settings.memory is None:
         raise click.ClickException("the translation memory is turned off in the settings")
     try:
-        return Memory(settings.memory)
+        return Memory(settings.memory, strict=strict)
     except TranslatorError as exc:
         raise click.ClickException(str(exc)) from None
+
+
+_T = TypeVar("_T")
+
+
+def _use(memory: Memory, action: Callable[[Memory], _T]) -> _T:
+    """Do one thing with the memory and close it; a damaged memory is one line."""
+    try:
+        return action(memory)
+    except TranslatorError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        memory.close()
 
 
 @memory_group.command("stats", epilog=examples(("translator memory stats", "entries per model")))
 @_MEMORY
 def memory_stats(memory_path: Path | None) -> None:
     """Entries per model, and where the memory is."""
-    memory = _open_memory(memory_path)
-    stats = memory.stats()
-    memory.close()
+    stats = _use(_open_memory(memory_path), Memory.stats)
     click.echo(f"{stats.path}: {stats.entries} entries, {stats.size // 1024} KiB")
     for model, count in sorted(stats.models.items()):
         click.echo(f"  {model}\t{count}")
@@ -149,9 +161,7 @@ def memory_stats(memory_path: Path | None) -> None:
 @_MEMORY
 def memory_export(fmt: str, out: Path, memory_path: Path | None) -> None:
     """Export the memory as TMX 1.4, for CAT tools (OmegaT, Trados …)."""
-    memory = _open_memory(memory_path)
-    document = export_tmx(memory)
-    memory.close()
+    document = _use(_open_memory(memory_path), export_tmx)
     _export(document, out, "the translation memory")
 
 
@@ -165,12 +175,11 @@ def memory_export(fmt: str, out: Path, memory_path: Path | None) -> None:
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @_MEMORY
 def memory_clear(yes: bool, memory_path: Path | None) -> None:
-    """Delete every entry of the translation memory."""
-    memory = _open_memory(memory_path)
+    """Delete every entry of the translation memory (a damaged one is rebuilt)."""
+    memory = _open_memory(memory_path, strict=False)  # a damaged memory is what clear fixes
     if not yes and not click.confirm(f"Delete all entries of {memory.path}?"):
         raise click.Abort
-    removed = memory.clear()
-    memory.close()
+    removed = _use(memory, Memory.clear)
     click.echo(f"removed {removed} entries from {memory.path}")
 
 

@@ -114,6 +114,9 @@ def translate(
         failed.extend(_report(result, targets[result.path]))
     if loaded:
         _summary(loaded[0], results)
+        problem = getattr(getattr(loaded[0], "memory", None), "problem", None)
+        if problem:
+            click.secho(f"Warning: {problem}", fg="yellow", err=True)
     if options.glossary is not None:
         _adherence(results)
     for error in failed:
@@ -217,7 +220,7 @@ def _keeper(
         plan = plan_reuse(article, previous, options.glossary, {}, keep_edits=False, writer=writer)
         for note in plan.notes:
             click.echo(f"Note: {article.path}: {note}", err=True)
-        return Kept(plan.reuse, plan.changed)
+        return plan.kept()
 
     return keep
 
