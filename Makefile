@@ -9,7 +9,7 @@ SOURCES  = $$(find $(CONTENT) -name '*.md' ! -name '*.en.md' ! -name '*.en.markd
 # make demo keeps its word-for-word model and memory inside the repository.
 DEMO    := build/demo
 
-.PHONY: install test lint type format translate demo bench clean
+.PHONY: install test lint type format translate demo bench site clean
 
 install:
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,19 @@ demo:
 	@echo "== word-for-word demo model: the English below is NOT a real translation =="
 	TRANSLATOR_MODELS_DIR=$(DEMO)/models TRANSLATOR_MEMORY=$(DEMO)/memory.sqlite \
 		$(BIN)/translator translate --engine argos $(SOURCES)
+
+# The bilingual Hugo site (hugo.toml, layouts/, i18n/, content/) built to build/site/
+# after translating it: with the Argos model when one is installed, else with the
+# pseudo engine, whose accented English previews structure only.
+site:
+	@if $(BIN)/translator models list 2>/dev/null | grep -q 'nl->en'; then \
+		$(BIN)/translator batch --engine argos $(CONTENT); \
+	else \
+		echo "make site: no Dutch->English model installed; the English pages use the pseudo engine (accented vowels), a preview of the structure only"; \
+		$(BIN)/translator batch --engine pseudo --no-memory $(CONTENT); \
+	fi
+	$(BIN)/hugo --quiet --source . --destination build/site
+	@echo "make site: built build/site/ (Dutch at /, English at /en/); preview with: $(BIN)/hugo server"
 
 bench:
 	$(BIN)/python bench/run.py

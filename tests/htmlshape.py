@@ -5,6 +5,13 @@ from __future__ import annotations
 from html.parser import HTMLParser
 
 _VERBATIM = frozenset({"code", "pre", "script", "style", "textarea"})
+# Image alt texts and link and image titles are prose, translated like link text.
+_PROSE_ATTRIBUTES = {"img": frozenset({"alt", "title"}), "a": frozenset({"title"})}
+
+
+def _attributes(tag: str, attrs: list[tuple[str, str | None]]) -> list[str]:
+    prose = _PROSE_ATTRIBUTES.get(tag, frozenset())
+    return sorted(f"{k}={v}" for k, v in attrs if k not in prose)
 
 
 class _Shape(HTMLParser):
@@ -14,11 +21,11 @@ class _Shape(HTMLParser):
         self.verbatim = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.events.append(("start", tag, *sorted(f"{k}={v}" for k, v in attrs)))
+        self.events.append(("start", tag, *_attributes(tag, attrs)))
         self.verbatim += tag in _VERBATIM
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.events.append(("empty", tag, *sorted(f"{k}={v}" for k, v in attrs)))
+        self.events.append(("empty", tag, *_attributes(tag, attrs)))
 
     def handle_endtag(self, tag: str) -> None:
         self.events.append(("end", tag))

@@ -211,4 +211,4 @@ def test_shortcodes_from_the_engine_are_escaped(tmp_path: Path) -> None:
     assert result.text is not None
     english = body(result.text)
     assert english.count("{{<") == 1 and "{{%" not in english  # only the source's own
-    assert "{{\\< geheim >}}" in english and "{{\\% ook %}}" in english
+    assert "{\\{< geheim >}}" in english and "{\\{% ook %}}" in english

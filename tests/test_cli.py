@@ -240,12 +240,12 @@ def test_clean_removes_only_what_translator_wrote_and_nobody_changed(tmp_path: P
 
     dry = run(["clean", "--dry-run", root])
     assert dry.exit_code == 0, dry.output
-    assert "would remove 3 files that translator wrote; kept 1 file a person changed" in dry.output
+    assert "would remove 4 files that translator wrote; kept 1 file a person changed" in dry.output
     assert f"kept {edited}: a person edited it (line" in dry.output
-    assert len(list(root.rglob("*.en.md"))) == 5  # nothing removed
+    assert len(list(root.rglob("*.en.md"))) == 6  # nothing removed
 
     done = run(["clean", root])
-    assert "removed 3 files that translator wrote; kept 1 file" in done.output
+    assert "removed 4 files that translator wrote; kept 1 file" in done.output
     assert sorted(root.rglob("*.en.md")) == sorted([human, edited])
     assert {p: p.read_bytes() for p in sources} == sources
 

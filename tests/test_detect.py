@@ -160,7 +160,7 @@ def test_dutch_segments_skip_langdetect(monkeypatch: pytest.MonkeyPatch) -> None
 
     monkeypatch.setattr(detect, "_ranked", counted)
     article = load(CONTENT / "over-t3d" / "index.md", Options())
-    assert article.dutch and sum(s.translatable for s in article.segments) == 11
+    assert article.dutch and sum(s.translatable for s in article.segments) == 12
     assert len(calls) == 1  # the article; none of its Dutch segments
 
 

@@ -211,16 +211,17 @@ def review_json(root: Path) -> Any:
 def test_review_counts_match_a_hand_count(site: Path) -> None:
     data = review_json(site)
     terms = {t["nl"]: t for t in data["terms"]}
-    assert len(data["articles"]) == 4
-    # Counted by hand in content/: prose only, not comments, tags, link titles or code.
-    assert terms["gemeente"]["occurrences"] == 16
-    assert len(terms["gemeente"]["articles"]) == 4
+    assert len(data["articles"]) == 5
+    # Counted by hand in content/: prose (alt texts, titles and figure captions included),
+    # not comments, tags or code.
+    assert terms["gemeente"]["occurrences"] == 18
+    assert len(terms["gemeente"]["articles"]) == 5
     assert terms["Den Haag"]["occurrences"] == 4
     assert terms["Den Haag"]["articles"] == [
         "over-t3d/index.md",
         "projecten/digitale-tweeling-den-haag/index.md",
     ]
-    assert terms["T3D"]["occurrences"] == 4
+    assert terms["T3D"]["occurrences"] == 5
     assert "Omgevingswet" not in data["unused"]
     assert "Alkemio" in data["unused"]
     for term in terms.values():
@@ -253,11 +254,11 @@ def test_review_suggests_candidate_terms(site: Path) -> None:
 
 def test_review_table_and_csv(site: Path) -> None:
     table = run(["glossary", "review", site, "--glossary", GLOSSARY])
-    assert "Glossary terms in 4 Dutch articles" in table.output
+    assert "Glossary terms in 5 Dutch articles" in table.output
     assert "Candidate terms" in table.output
     rows = run(["glossary", "review", site, "--glossary", GLOSSARY, "--csv"]).stdout
     assert rows.splitlines()[0].startswith("kind,nl,en,count")
-    assert any(line.startswith("term,gemeente,municipality,16,4,") for line in rows.splitlines())
+    assert any(line.startswith("term,gemeente,municipality,18,5,") for line in rows.splitlines())
 
 
 # --- export and import ---------------------------------------------------------------------

@@ -17,6 +17,7 @@ from translator import front_matter, pipeline, previous, verify
 from translator.batch import run_batch
 from translator.config import Settings
 from translator.engines.pseudo import PseudoEngine
+from translator.markdown import Parameters
 from translator.segment import PLACEHOLDER
 
 
@@ -94,7 +95,7 @@ def test_translators_own_records_take_the_c_loader(tmp_path: Path) -> None:
         for path in sorted(site.rglob("*.en.md"))
         if (found := previous._YAML_RECORD.search(path.read_text("utf-8")))
     ]
-    assert len(blocks) == 3  # the fourth article has TOML front matter
+    assert len(blocks) == 4  # the fifth article has TOML front matter
     for block in blocks:
         fast = previous._c_load(block)
         assert fast is not previous._UNSURE
@@ -145,7 +146,7 @@ def test_a_changed_glossary_still_checks_each_article_exactly(
         handle.write("zeppelin,zeppelins,,airship,airships,,noun,no,lower,approved,\n")
     loaded = count_loads(monkeypatch)
     assert check(site, terms) == 0
-    assert len(loaded) == 5
+    assert len(loaded) == 6
 
 
 def test_records_without_the_whole_glossary_hash_are_checked_exactly(tmp_path: Path) -> None:
@@ -212,7 +213,7 @@ def test_chunked_runs_write_what_one_batch_writes(
 ) -> None:
     chunked, whole = chunked_and_whole(tmp_path, monkeypatch, "--engine", "pseudo")
     assert chunked == whole
-    assert len(whole[2]) == 10
+    assert len(whole[2]) == 11
     assert whole[2]["a-new/index.en.md"].endswith(b"The programme has three goals:\n")
 
 
@@ -238,9 +239,9 @@ def count_verifications(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     calls: list[int] = []
     real = verify.compare
 
-    def compare(source: str, output: str) -> verify.Mismatch | None:
+    def compare(source: str, output: str, *parameters: Parameters) -> verify.Mismatch | None:
         calls.append(1)
-        return real(source, output)
+        return real(source, output, *parameters)
 
     monkeypatch.setattr("translator.verify.compare", compare)
     return calls

@@ -25,7 +25,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import IO, Any, Literal
 
-from translator import files, output
+from translator import files, output, theme_strings
 from translator.config import Settings, cache_home
 from translator.engines import Engine, load_engine
 from translator.errors import EngineError, InputError, OutputError, TranslatorError
@@ -495,6 +495,9 @@ def run_batch(
     chunk = chunk or CHUNK
     writer = current_writer(settings)
     items, stale = _survey(root, options, layout, shard, force=force, check=check, writer=writer)
+    items += _theme_strings(
+        root, settings, options, check=check, force=force, keep_edits=keep_edits
+    )
     report = BatchReport(root, items, check)
     if not check:  # what a killed run left behind (see files.write_atomic)
         for item in items:
@@ -538,6 +541,31 @@ def run_batch(
     report.warnings[:] = list(dict.fromkeys(report.warnings))
     _report(items, len(items), progress)  # the current articles after the last stale one
     return report
+
+
+def _theme_strings(
+    root: Path, settings: Settings, options: Options, *, check: bool, force: bool, keep_edits: bool
+) -> list[Item]:
+    """The site's i18n/nl.* → i18n/en.*, as one more item of the run (see theme_strings)."""
+    found = theme_strings.find(root)
+    if found is None:
+        return []
+    item = Item(found.source, found.target)
+    try:
+        done = theme_strings.update(
+            found,
+            LazyEngine(settings),
+            options.glossary,
+            check=check,
+            force=force,
+            keep_edits=keep_edits,
+        )
+    except TranslatorError as exc:
+        item.status, item.error = "failed", str(exc)
+        return [item]
+    item.status, item.reason, item.notes = done.status, done.reason, done.notes
+    item.total, item.engine, item.reused = done.total, done.engine, done.reused
+    return [item]
 
 
 def _report(items: list[Item], until: int, progress: Callable[[Item], None] | None) -> None:

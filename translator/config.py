@@ -8,6 +8,7 @@ project's settings; environment variables point at machine-specific folders.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -17,11 +18,15 @@ from typing import Any
 from translator.errors import ConfigError
 from translator.files import default_glossary
 from translator.front_matter import DEFAULT_KEYS
+from translator.markdown import VISIBLE_PARAMETERS, Parameters
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
+
+
+_PAIR = re.compile(r"[\w/-]+:[\w-]+")
 
 
 def _data_home() -> Path:
@@ -75,6 +80,22 @@ class Settings:
     """Top-level front-matter keys to translate (nested ``caption`` always is)."""
     glossary: Path | None = field(default_factory=default_glossary)
     """The glossary CSV; default ``glossary/terms.csv`` here or in a parent folder."""
+    translate_alt_texts: bool = True
+    """Image alt texts and image and link titles (WCAG 2.1 SC 3.1.2); false keeps them."""
+    shortcode_parameters: tuple[str, ...] = tuple(
+        f"{name}:{parameter}" for name, parameter in sorted(VISIBLE_PARAMETERS)
+    )
+    """Shortcode parameters a reader sees, as ``shortcode:parameter``; their values are
+    translated, every other parameter is kept."""
+
+    @property
+    def visible_parameters(self) -> Parameters:
+        """``shortcode_parameters`` as (shortcode, parameter) pairs."""
+        return frozenset(
+            (name, parameter)
+            for name, _, parameter in (p.partition(":") for p in self.shortcode_parameters)
+        )
+
     source_language: str = ""
     """The site's language, followed by pages too short to tell; empty: Hugo's
     ``defaultContentLanguage``, if the site's configuration sets it."""
@@ -105,9 +126,15 @@ def _coerce(name: str, value: Any, current: Any, source: str) -> Any:
         if not path.is_absolute() and source not in ("command line",):
             path = Path(source).parent / path  # relative to the settings file
         return path
-    if name == "front_matter_keys":
+    if name in ("front_matter_keys", "shortcode_parameters"):
         if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
             raise ConfigError(f"{name.replace('_', '-')} must be a list of strings", path=source)
+        if name == "shortcode_parameters" and not all(_PAIR.fullmatch(v) for v in value):
+            raise ConfigError(
+                "shortcode-parameters must be written shortcode:parameter, "
+                f"like 'figure:caption', not {value!r}",
+                path=source,
+            )
         return tuple(value)
     if isinstance(current, bool) or not isinstance(current, (int, str)):
         return value

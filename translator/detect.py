@@ -25,18 +25,12 @@ from __future__ import annotations
 import functools
 import json
 import re
-import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from translator.errors import ConfigError
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
+from translator import hugo
 
 if TYPE_CHECKING:
     from langdetect.detector_factory import DetectorFactory
@@ -210,13 +204,6 @@ def _factory(languages: Sequence[str] | None) -> DetectorFactory:
 
 # --- the site's declared language ----------------------------------------------------------------
 
-_HUGO_CONFIGS = tuple(
-    f"{folder}{name}.{ext}"
-    for folder in ("", "config/_default/")
-    for name in ("hugo", "config")
-    for ext in ("toml", "yaml", "yml", "json")
-)
-
 
 def site_language(start: Path) -> str | None:
     """The language a Hugo site declares with ``defaultContentLanguage``, if it does.
@@ -226,43 +213,5 @@ def site_language(start: Path) -> str | None:
     configuration or it does not set the key (Hugo's own default, English, is
     not a declaration).
     """
-    folder = start.resolve()
-    if not folder.is_dir():
-        folder = folder.parent
-    for candidate in (folder, *folder.parents):
-        found = [candidate / name for name in _HUGO_CONFIGS if (candidate / name).is_file()]
-        if found:
-            return _declared(found[0])
-    return None
-
-
-def _declared(path: Path) -> str | None:
-    try:
-        text = path.read_text(encoding="utf-8")
-        data = _parse(path, text)
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise ConfigError(
-            f"cannot read the Hugo configuration for defaultContentLanguage ({exc}); fix it, "
-            "or set source-language in translator.toml",
-            path=path,
-        ) from None
-    if not isinstance(data, dict):
-        return None
-    for key, value in data.items():
-        if str(key).lower() == "defaultcontentlanguage" and isinstance(value, str) and value:
-            return value.strip().lower().replace("_", "-").split("-")[0]
-    return None
-
-
-def _parse(path: Path, text: str) -> Any:
-    if path.suffix == ".toml":
-        return tomllib.loads(text)
-    if path.suffix == ".json":
-        return json.loads(text)
-    from ruamel.yaml import YAML  # noqa: PLC0415
-    from ruamel.yaml.error import YAMLError  # noqa: PLC0415
-
-    try:
-        return YAML(typ="safe").load(text)
-    except YAMLError as exc:
-        raise ValueError(str(exc)) from None
+    site = hugo.find_site(start)
+    return None if site is None else site.declared_language

@@ -27,17 +27,20 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from translator.errors import FrontMatterError
-from translator.segment import EMAIL, SHORTCODE, URL, Atom, AtomKind, Segment
+from translator.markdown import SHORTCODE
+from translator.segment import EMAIL, URL, Atom, AtomKind, Segment
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-DEFAULT_KEYS = ("title", "subtitle", "summary", "description")
+DEFAULT_KEYS = ("title", "linkTitle", "subtitle", "summary", "description")
 """Top-level keys translated by default; any nested ``caption`` is translated too."""
 
 NESTED_KEYS = ("caption",)
+# The name a Hugo menu shows for the page: ``menu: {main: {name: …}}``.
+_MENU_NAME = re.compile(r"menus?\.(?:[^.]+\.)+name")
 
 PROVENANCE_KEY = "machine_translation"
 """The front-matter key under which an English file records what made it."""
@@ -48,6 +51,7 @@ _BLOCK = re.compile(
     re.DOTALL,
 )
 _STR_TAG = "tag:yaml.org,2002:str"
+_TRAILING_BLANKS = re.compile(r"[ \t]+$", re.MULTILINE)
 _YAML_SPECIAL = re.compile(
     r"""^[-?:,\[\]{}#&*!|>'"%@`\s]|: |:$| #|\s$|^(?:true|false|yes|no|on|off|null|~)$|^[-+.\d]""",
     re.IGNORECASE,
@@ -162,19 +166,9 @@ def rewrite(
 
 def _load_yaml(inner: str, path: str) -> dict[str, Any]:
     try:
-        data = YAMLHandler().load(inner) if inner.strip() else {}
+        data = YAMLHandler().load(_as_hugo_reads(inner)) if inner.strip() else {}
     except Exception as exc:  # PyYAML raises its own MarkedYAMLError family
-        mark = getattr(exc, "problem_mark", None)
-        if mark is not None and mark.line >= inner.count("\n"):
-            # Noticed only at the end: point at where the unfinished construct began.
-            mark = getattr(exc, "context_mark", None) or mark
-        line = None if mark is None else mark.line + 2
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise FrontMatterError(
-            f"invalid YAML front matter: {problem}; fix the YAML between the --- lines",
-            path=path,
-            line=line,
-        ) from None
+        raise _yaml_error(exc, inner, path) from None
     if not isinstance(data, dict):
         raise FrontMatterError(
             "YAML front matter must be a mapping of keys to values", path=path, line=2
@@ -182,13 +176,34 @@ def _load_yaml(inner: str, path: str) -> dict[str, Any]:
     return data
 
 
+def _as_hugo_reads(inner: str) -> str:
+    """YAML with blanks at line ends made spaces: Hugo's parser takes a tab after a value,
+    ruamel.yaml does not. Same length, so every offset stays the source's."""
+    return _TRAILING_BLANKS.sub(lambda m: " " * len(m.group(0)), inner)
+
+
+def _yaml_error(exc: Exception, inner: str, path: str) -> FrontMatterError:
+    """An invalid-YAML error at its line in the file (the front matter starts on line 2)."""
+    mark = getattr(exc, "problem_mark", None)
+    if mark is not None and mark.line >= inner.count("\n"):
+        # Noticed only at the end: point at where the unfinished construct began.
+        mark = getattr(exc, "context_mark", None) or mark
+    line = None if mark is None else mark.line + 2
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    return FrontMatterError(
+        f"invalid YAML front matter: {problem}; fix the YAML between the --- lines",
+        path=path,
+        line=line,
+    )
+
+
 def _yaml_segments(
     inner: str, base: int, path: str, keys: Sequence[str]
 ) -> tuple[list[Segment], tuple[str, ...]]:
     try:
-        root = YAML(typ="rt").compose(inner)
-    except (MarkedYAMLError, YAMLError) as exc:  # pragma: no cover - PyYAML rejects first
-        raise FrontMatterError(f"invalid YAML front matter: {exc}", path=path) from None
+        root = YAML(typ="rt").compose(_as_hugo_reads(inner))
+    except (MarkedYAMLError, YAMLError) as exc:
+        raise _yaml_error(exc, inner, path) from None
     if root is None:
         return [], ()
     if not isinstance(root, MappingNode) or root.flow_style:
@@ -226,7 +241,7 @@ def _translatable(
             if (
                 isinstance(value, ScalarNode)
                 and value.tag == _STR_TAG
-                and ((top and key in keys) or key in NESTED_KEYS)
+                and ((top and key in keys) or _nested(path))
             ):
                 yield path, value
             else:
@@ -234,6 +249,11 @@ def _translatable(
     elif isinstance(node, SequenceNode):
         for i, item in enumerate(node.value):
             yield from _translatable(item, keys, top=False, prefix=f"{prefix}{i}.")
+
+
+def _nested(path: str) -> bool:
+    """Whether a nested value is shown to readers: a caption, a menu entry's name."""
+    return path.rsplit(".", 1)[-1] in NESTED_KEYS or _MENU_NAME.fullmatch(path) is not None
 
 
 def _block_scalar_segment(source: str, start: int, line: int, key: str) -> Segment | None:
@@ -356,7 +376,7 @@ def _toml_values(
 ) -> Iterator[tuple[str, str]]:
     for key, value in table.items():
         path = f"{prefix}{key}"
-        if isinstance(value, str) and ((top and key in keys) or key in NESTED_KEYS):
+        if isinstance(value, str) and ((top and key in keys) or _nested(path)):
             yield path, str(value)
         elif isinstance(value, Mapping):
             yield from _toml_values(value, keys, top=False, prefix=path + ".")

@@ -1,6 +1,9 @@
 """The Markdown dialect: markdown-it-py configured like Hugo's Goldmark.
 
-Two parsers share one configuration. The plain one renders and verifies. The
+Hugo replaces shortcodes before Goldmark sees the page, so that
+``[text]({{< ref "x" >}})`` is a link; ``mask_shortcodes`` does the same here,
+with a same-length mask that keeps every offset and line. Two parsers share
+one configuration. The plain one renders and verifies. The
 recording one wraps every inline rule so that each construct it recognises
 leaves a record of the source range it consumed. markdown-it tokens carry no
 character offsets, and the recorded ranges are what let the segmenter replace
@@ -10,6 +13,7 @@ prose and nothing else, byte for byte.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -20,6 +24,29 @@ from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
 _RECORDER = "translator.recorder"
+
+SHORTCODE = re.compile(r"\{\{[<%].*?[%>]\}\}", re.DOTALL)
+MASK = "\ue000"
+"""Stands for each character of a shortcode while Markdown is parsed: a private-use
+character, neither space nor punctuation, valid in a link destination and in prose."""
+_NOT_NEWLINE = re.compile(r"[^\n]")
+_PARAMETER = re.compile(r"""([\w-]+)=("(?:\\.|[^"\\])*"|`[^`]*`)""")
+_SHORTCODE_NAME = re.compile(r"\{\{[<%]\s*([\w/-]+)")
+
+Parameters = frozenset[tuple[str, str]]
+"""Shortcode parameters a reader sees, whose values are translated: (shortcode, parameter)."""
+
+VISIBLE_PARAMETERS: Parameters = frozenset(
+    {("figure", "caption"), ("figure", "alt"), ("figure", "title"), ("figure", "attr")}
+)
+"""The parameters translated by default: Hugo's ``figure`` text."""
+
+
+def mask_shortcodes(text: str) -> str:
+    """Replace each shortcode by a run of ``MASK`` of the same length, newlines kept."""
+    if "{{" not in text:
+        return text
+    return SHORTCODE.sub(lambda m: _NOT_NEWLINE.sub(MASK, m.group(0)), text)
 
 
 MAX_NESTING = 100
@@ -59,6 +86,40 @@ def _configure(md: MarkdownIt, *, move_footnotes: bool) -> MarkdownIt:
 def parser() -> MarkdownIt:
     """Return the shared parser used to render and to verify structure."""
     return _configure(MarkdownIt("commonmark", {"html": True}), move_footnotes=True)
+
+
+def shortcode_texts(
+    shortcode: str, parameters: Parameters = VISIBLE_PARAMETERS
+) -> list[tuple[int, int]]:
+    """The values of a shortcode's parameters that a reader sees (relative offsets)."""
+    name = _SHORTCODE_NAME.match(shortcode)
+    if name is None:
+        return []
+    return [
+        (match.start(2) + 1, match.end(2) - 1)
+        for match in _PARAMETER.finditer(shortcode)
+        if (name.group(1), match.group(1)) in parameters and len(match.group(2)) > 2
+    ]
+
+
+def shortcode_shapes(
+    text: str, parameters: Parameters = VISIBLE_PARAMETERS
+) -> list[tuple[int, str]]:
+    """Each shortcode with the values a reader sees left out, and its 0-based line:
+    what translation must keep as it is."""
+    shapes = []
+    for match in SHORTCODE.finditer(text):
+        shortcode, cursor, parts = match.group(0), 0, []
+        for start, end in shortcode_texts(shortcode, parameters):
+            parts.append(shortcode[cursor:start])
+            cursor = end
+        parts.append(shortcode[cursor:])
+        shapes.append((text.count("\n", 0, match.start()), "".join(parts)))
+    return shapes
+
+
+hugo_structure_view = mask_shortcodes
+"""The text whose Markdown structure Hugo renders: shortcodes hidden, as Goldmark sees them."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +208,7 @@ def inline_events(content: str, env: dict[str, object]) -> list[InlineEvent]:
 
 
 def render(text: str) -> str:
-    """Render Markdown to HTML the way the structure tests compare it."""
-    html: str = parser().render(text)
+    """Render Markdown to HTML the way the structure tests compare it: as Hugo parses it,
+    shortcodes hidden."""
+    html: str = parser().render(hugo_structure_view(text))
     return html

@@ -36,7 +36,7 @@ from translator.errors import EngineError, InputError, StructureError, Translato
 from translator.files import read, text_hash
 from translator.front_matter import DEFAULT_KEYS, FrontMatter
 from translator.glossary import Glossary, TermMatch, present, uses_hash
-from translator.markdown import NestingError
+from translator.markdown import VISIBLE_PARAMETERS, NestingError, Parameters
 from translator.segment import Segment
 
 STAGES = (
@@ -66,6 +66,10 @@ class Options:
     """Top-level front-matter keys whose values are translated."""
     glossary: Glossary | None = None
     """Terms enforced in every translation; None enforces none."""
+    alt_texts: bool = True
+    """Whether image alt texts and image and link titles are translated."""
+    shortcode_parameters: Parameters = VISIBLE_PARAMETERS
+    """The shortcode parameters whose values are translated: (shortcode, parameter)."""
     site_language: str | None = None
     """The language the site declares (Hugo's defaultContentLanguage, the source-language
     setting): a page too short or unclear to tell follows it instead of being skipped."""
@@ -92,6 +96,8 @@ class Article:
     plain: tuple[Segment, ...] = ()
     """The segments before language detection touched them: what hashes are made of,
     so that a check without detection agrees with the run that wrote the record."""
+    parameters: Parameters = VISIBLE_PARAMETERS
+    """The shortcode parameters translated in it, which verification lets differ."""
 
     @property
     def dutch(self) -> bool:
@@ -195,7 +201,13 @@ def load(path: Path, options: Options = Options(), *, text: str | None = None) -
         else FrontMatter(None)
     )
     try:
-        body = segment.segment_body(text[fm.end :], offset=fm.end, first_line=fm.body_line)
+        body = segment.segment_body(
+            text[fm.end :],
+            offset=fm.end,
+            first_line=fm.body_line,
+            alt_texts=options.alt_texts,
+            parameters=options.shortcode_parameters,
+        )
     except NestingError as exc:
         raise InputError(
             f"{exc}; markdown parsers stop reading there, so it cannot be translated whole. "
@@ -229,6 +241,7 @@ def load(path: Path, options: Options = Options(), *, text: str | None = None) -
         language=language,
         english=english,
         plain=plain,
+        parameters=options.shortcode_parameters,
     )
 
 
@@ -262,7 +275,12 @@ class _Plan:
             return False  # an engine that drops the prose has not translated it
         try:
             self.rebuilt[i] = reassemble.rebuild(
-                self.protected[i], translated, kind=seg.kind, markdown=seg.kind != "front_matter"
+                self.protected[i],
+                translated,
+                kind=seg.kind,
+                markdown=seg.kind != "front_matter",
+                # Escape every metacharacter where minimal escaping changed the structure.
+                minimal=i not in self.fallback,
             )
         except protect.PlaceholderError:
             return False
@@ -280,7 +298,7 @@ class _Plan:
         )
 
     def mismatch(self) -> verify.Mismatch | None:
-        return verify.compare(self.body, self.assemble_body())
+        return verify.compare(self.body, self.assemble_body(), self.article.parameters)
 
     def culprit(self, mismatch: verify.Mismatch) -> int | None:
         """The translated body segment nearest before the line where structure diverged."""

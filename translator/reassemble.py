@@ -14,22 +14,41 @@ from collections.abc import Iterable
 
 from translator.glossary_forms import indefinite_article
 from translator.protect import Protected, placeholder, split
+from translator.segment import ADDED_CLOSE, ADDED_OPEN, LABEL_OPEN
 
 _ASCII_PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 _ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+_QUOTED = {'"': re.compile(r'["\\]'), "'": re.compile(r"['\\]")}
+_SHORTCODE_DELIMITER = re.compile(r"\{(?=\{[<%])|(?<=[>%])\}(?=\})")
+_ADDED = re.compile(f"([{LABEL_OPEN}{ADDED_OPEN}])(.*?){ADDED_CLOSE}", re.DOTALL)
 _ORDERED = re.compile(r"\d{1,9}[.)]")
+# What a line may not start with, when minimal: an ATX heading, a list item or a
+# thematic break, a setext underline, a code fence, a definition (Goldmark's
+# definition lists), raw HTML.
+_LINE_START = re.compile(
+    r"#{1,6}(?:[ \t]|$)|[-+*](?:[ \t]|$)|(?:([-*_])[ \t]*)(?:\1[ \t]*){2,}$|=+[ \t]*$|-+[ \t]*$"
+    r"|~~~|:[ \t]|<"
+)
 # Engines may return tabs or newlines; a no-break space is content and stays.
 _WHITESPACE = re.compile(r"[\t\n\r\f\v]")
 # The prose so far ends a sentence (or is empty): a term here starts with a capital.
 _SENTENCE_START = re.compile(r"(?:^\s*|[.!?\u2026][\"')\]\u201d\u2019]*\s+)$")
 
 
-def rebuild(protected: Protected, translated: str, *, kind: str, markdown: bool = True) -> str:
+def rebuild(
+    protected: Protected,
+    translated: str,
+    *,
+    kind: str,
+    markdown: bool = True,
+    minimal: bool = True,
+) -> str:
     """Return the new source for a segment's span.
 
     ``kind`` is the segment kind (``paragraph``, ``heading``, ``table_cell``,
     ``front_matter``); it decides which characters are dangerous at a line
-    start or in a cell. Raises PlaceholderError for unusable engine output.
+    start or in a cell. ``minimal`` escapes only what can start markup where it
+    stands (see ``escape``). Raises PlaceholderError for unusable engine output.
     """
     translated = _WHITESPACE.sub(" ", translated).strip(" ")
     pieces = split(protected, translated)
@@ -43,7 +62,7 @@ def rebuild(protected: Protected, translated: str, *, kind: str, markdown: bool 
         if isinstance(piece, int):
             use = protected.term(piece)
             if use is None:
-                out.append(protected.sources[piece])
+                out.append(_markup(protected.sources[piece], out[-1] if out else ""))
             else:
                 text = use.written(sentence_start=_SENTENCE_START.search(visible) is not None)
                 _fix_article(out, text)
@@ -55,6 +74,7 @@ def rebuild(protected: Protected, translated: str, *, kind: str, markdown: bool 
                         line_start=False,
                         follower=follower,
                         at_end=follower is None and i == len(pieces) - 1,
+                        minimal=minimal,
                     )
                     if markdown
                     else text
@@ -70,12 +90,32 @@ def rebuild(protected: Protected, translated: str, *, kind: str, markdown: bool 
                 line_start = True
             at_end = follower is None and j == len(cuts)
             out.append(
-                escape(line, kind=kind, line_start=line_start, follower=follower, at_end=at_end)
+                escape(
+                    line,
+                    kind=kind,
+                    line_start=line_start,
+                    follower=follower,
+                    at_end=at_end,
+                    minimal=minimal,
+                )
                 if markdown
                 else line
             )
             line_start = False
     return "".join(out)
+
+
+def _markup(source: str, before: str) -> str:
+    """A placeholder's markup, with what segmentation added; a reference label it added
+    (``[text][foo]``) is dropped again when the link text before it is still ``foo``."""
+    if ADDED_CLOSE not in source:
+        return source
+
+    def added(match: re.Match[str]) -> str:
+        unchanged = match.group(1) == LABEL_OPEN and match.group(2).strip("[]") == before
+        return "" if unchanged else match.group(2)
+
+    return _ADDED.sub(added, source)
 
 
 _ARTICLE = re.compile(r"(?<![\w'])(a|an|A|An|AN)(\s+(?:[*_]{1,3})?)$")
@@ -107,55 +147,137 @@ def splice(raw: str, replacements: Iterable[tuple[int, int, str]]) -> str:
     return "".join(out)
 
 
-def escape(text: str, *, kind: str, line_start: bool, follower: str | None, at_end: bool) -> str:
-    """Backslash-escape what would otherwise become Markdown.
+def escape(
+    text: str,
+    *,
+    kind: str,
+    line_start: bool,
+    follower: str | None,
+    at_end: bool,
+    minimal: bool = True,
+) -> str:
+    """Backslash-escape what would otherwise become Markdown (or a Hugo shortcode).
 
     ``follower`` is the markup that comes right after this text (None at the end
     of a line or segment): ``!`` before a protected ``[`` would make an image.
+    ``minimal`` leaves characters alone that cannot start markup where they
+    stand (``snake_case``, a lone ``[``, ``1.5``), so that reviewers see clean
+    diffs; the pipeline re-parses the result and rebuilds a segment whose
+    structure changed with ``minimal=False``, which escapes every metacharacter.
     """
-    out: list[str] = []
-    for i, ch in enumerate(text):
-        nxt = text[i + 1] if i + 1 < len(text) else (follower or "")[:1]
-        prev = text[i - 1] if i else ""
-        if _dangerous(text, i, kind=kind, prev=prev, nxt=nxt):
-            out.append("\\")
-        out.append(ch)
-    escaped = "".join(out)
-    if line_start:
-        escaped = _escape_line_start(escaped)
+    if follower is not None and follower[:1] in "\"'":
+        # A quoted title or shortcode parameter: only its quote and backslash matter,
+        # and shortcode delimiters, which Hugo would read even inside quotes.
+        return _QUOTED[follower[0]].sub(r"\\\g<0>", _SHORTCODE_DELIMITER.sub(r"\g<0> ", text))
+    escaped = text
+    if _INLINE.search(text):
+        context = _Context(text, kind, follower, line_start, minimal)
+        escaped = _INLINE.sub(context.replace, text)
+    if line_start and escaped:
+        escaped = _escape_line_start(escaped, minimal=minimal)
     if at_end and kind == "heading":
-        escaped = re.sub(r"(^|\s)(#+)$", r"\1\\\2", escaped)
+        escaped = _HEADING_END.sub(r"\1\\\2", escaped)
+        escaped = _HEADING_ATTRIBUTES.sub(r"\\{", escaped)
     return escaped
 
 
-def _dangerous(text: str, i: int, *, kind: str, prev: str, nxt: str) -> bool:
-    ch = text[i]
-    if ch in "`*_[]":
-        return True
-    if ch in "<%" and text[max(0, i - 2) : i] == "{{":
-        return True  # Hugo would run a shortcode the engine (or memory) wrote: {{\< … >}}
-    if ch == "\\":
-        return nxt == "" or nxt in _ASCII_PUNCT
-    if ch == "<":
-        return nxt == "" or nxt.isalpha() or nxt in "/!?"
-    if ch == "&":
-        return nxt == "" or _ENTITY.match(text, i) is not None
-    if ch == "!":
-        return nxt == "["
-    if ch == "~":
-        return "~" in (prev, nxt)
-    if ch == "|":
-        return kind == "table_cell"
-    return False
+class _Context:
+    """What decides whether one metacharacter of a text needs its backslash."""
+
+    def __init__(
+        self, text: str, kind: str, follower: str | None, line_start: bool, minimal: bool
+    ) -> None:
+        self.text = text
+        self.kind = kind
+        self.after = follower or ""
+        self.line_start = line_start
+        self.minimal = minimal
+        # A link needs both brackets; with one kind only, none can open or close one.
+        self.brackets = not minimal or ("[" in text and "]" in text) or "]" in self.after[:1]
+
+    def replace(self, match: re.Match[str]) -> str:
+        ch = match.group(0)
+        return "\\" + ch if self.dangerous(match.start()) else ch
+
+    def char(self, i: int) -> str:
+        """The character at ``i``, continuing into the follower; '' at the end."""
+        if i < 0:  # markup before the text may be anything: neither blank nor a letter
+            return " " if self.line_start else "\0"
+        if i < len(self.text):
+            return self.text[i]
+        return self.after[i - len(self.text) : i - len(self.text) + 1]
+
+    def dangerous(self, i: int) -> bool:
+        ch, prev, nxt = self.text[i], self.char(i - 1), self.char(i + 1)
+        if ch == "`":
+            return True
+        if ch == "*":
+            return not self.minimal or not (_blank(prev) and _blank(nxt))
+        if ch == "_":
+            inside_word = prev.isalnum() and nxt.isalnum()
+            return not self.minimal or not (inside_word or (_blank(prev) and _blank(nxt)))
+        if ch in "[]":
+            return self.brackets
+        return _DANGEROUS[ch](self, i, prev, nxt)
 
 
-def _escape_line_start(line: str) -> str:
-    if not line:
-        return line
-    if line[0] in "#>-+=~<|:":
+def _blank(ch: str) -> bool:
+    """Whitespace, or the end of the line: a delimiter between blanks cannot flank."""
+    return ch == "" or ch.isspace()
+
+
+def _backslash(ctx: _Context, i: int, prev: str, nxt: str) -> bool:
+    return nxt == "" or nxt in _ASCII_PUNCT
+
+
+def _angle(ctx: _Context, i: int, prev: str, nxt: str) -> bool:
+    return nxt == "" or nxt.isalpha() or nxt in "/!?"
+
+
+def _ampersand(ctx: _Context, i: int, prev: str, nxt: str) -> bool:
+    return nxt == "" or _ENTITY.match(ctx.text + ctx.after, i) is not None
+
+
+def _bang(ctx: _Context, i: int, prev: str, nxt: str) -> bool:
+    return nxt == "["
+
+
+def _tilde(ctx: _Context, i: int, prev: str, nxt: str) -> bool:
+    return "~" in (prev, nxt)
+
+
+def _pipe(ctx: _Context, i: int, prev: str, nxt: str) -> bool:
+    return ctx.kind == "table_cell"
+
+
+def _brace(ctx: _Context, i: int, prev: str, nxt: str) -> bool:
+    # Hugo would read `{{<` or `{{%` in prose as a shortcode: `{\{<` is text.
+    return prev == "{" and nxt in ("<", "%")
+
+
+_DANGEROUS = {
+    "\\": _backslash,
+    "<": _angle,
+    "&": _ampersand,
+    "!": _bang,
+    "~": _tilde,
+    "|": _pipe,
+    "{": _brace,
+}
+_INLINE = re.compile(r"[`*_\[\]\\<&!~|{]")
+_HEADING_END = re.compile(r"(^|\s)(#+)$")
+# Goldmark would read a heading's last `{…}` as its attributes.
+_HEADING_ATTRIBUTES = re.compile(r"\{(?=[^{}]*\}\s*$)")
+
+
+def _escape_line_start(line: str, *, minimal: bool) -> str:
+    first = line[0]
+    if first in ">|" or (first in "#-+=~<:" and not minimal):
+        return "\\" + line
+    if minimal and _LINE_START.match(line):
         return "\\" + line
     ordered = _ORDERED.match(line)
-    if ordered:
+    if ordered and (not minimal or line[ordered.end() : ordered.end() + 1] in ("", " ", "\t")):
         end = ordered.end()
         return line[: end - 1] + "\\" + line[end - 1 :]
     return line

@@ -40,7 +40,7 @@ from translator.models import is_word_for_word
 from translator.pipeline import Article, Options, segment_keys
 from translator.previous import Entry, Previous, read_previous
 from translator.protect import TermUse, protect
-from translator.segment import AtomKind, Segment
+from translator.segment import AtomKind, Segment, as_written
 
 FLAGS = {
     "changed": "new since the last review",
@@ -204,7 +204,7 @@ def _inline_source(seg: Segment, raw: str | None = None) -> str:
     trailing backslash or two spaces), blockquote markers dropped."""
     if raw is not None:
         return "\n".join(line.lstrip(" >") for line in raw.splitlines())
-    return "".join(a.text if a.kind is not AtomKind.BREAK else " " for a in seg.atoms)
+    return as_written("".join(a.text if a.kind is not AtomKind.BREAK else " " for a in seg.atoms))
 
 
 def _render(source: str, md: MarkdownIt, article: Article) -> str:
@@ -243,6 +243,9 @@ def _english_html(
     return _highlight(source, spans, md, article), missing
 
 
+_MARKER = re.compile(f"{_OPEN}\\d+{_MID}|{_CLOSE}")
+
+
 def _highlight(
     source: str, spans: Sequence[tuple[int, int, TermUse]], md: MarkdownIt, article: Article
 ) -> str:
@@ -266,6 +269,8 @@ def _highlight(
         )
         return f'<mark class="{kind} {_term_class(term.nl)}" title="{title}">'
 
+    # A term in an alt text or title stays unmarked: a <mark> cannot stand in an attribute.
+    rendered = re.sub(r"<[^<>]*>", lambda tag: _MARKER.sub("", tag.group(0)), rendered)
     rendered = re.sub(f"{_OPEN}(\\d+){_MID}", mark, rendered)
     return rendered.replace(_CLOSE, "</mark>")
 
@@ -279,11 +284,10 @@ def _pictures(article: Article) -> list[Row]:
     rows = []
     segment_lines = {s.line for s in article.segments if s.translatable}
     for number, line in enumerate(article.raw.splitlines(), start=1):
-        if number in segment_lines:
-            continue  # inline images are shown in their segment
-        for alt, src in _IMAGE.findall(line):
-            rows.append(Row(number, picture=(_data_uri(article.path.parent, src) or src, alt)))
-        for src in _FIGURE.findall(line):
+        if number not in segment_lines:  # inline images are shown in their segment
+            for alt, src in _IMAGE.findall(line):
+                rows.append(Row(number, picture=(_data_uri(article.path.parent, src) or src, alt)))
+        for src in _FIGURE.findall(line):  # a figure's caption may be a segment: shown after it
             rows.append(Row(number, picture=(_data_uri(article.path.parent, src) or src, src)))
     return rows
 

@@ -17,12 +17,23 @@ import bisect
 import functools
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 
 from markdown_it.token import Token
 
-from translator.markdown import InlineEvent, inline_events, parse_blocks
+from translator.markdown import (
+    MASK,
+    SHORTCODE,
+    VISIBLE_PARAMETERS,
+    InlineEvent,
+    Parameters,
+    inline_events,
+    mask_shortcodes,
+    parse_blocks,
+    parser,
+    shortcode_texts,
+)
 
 
 class AtomKind(Enum):
@@ -81,7 +92,6 @@ class Segment:
 
 # --- markup recognised outside CommonMark -------------------------------------------------
 
-SHORTCODE = re.compile(r"\{\{[<%].*?[%>]\}\}", re.DOTALL)
 URL = re.compile(r"""(?:\b(?:https?|ftp)://|\bwww\.)[^\s<>"'`]*[^\s<>"'`.,;:!?)\]]""")
 EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 # The placeholder brackets themselves, should a source ever contain them.
@@ -92,6 +102,36 @@ _CODE_SHORTCODE = re.compile(
     r".*?\{\{[<%]\s*/\s*\1\s*[%>]\}\}",
     re.DOTALL,
 )
+
+# Hugo: a GitHub-style alert marker opening a blockquote, ``[!NOTE]`` or ``[!TIP]-``.
+_ALERT = re.compile(r"\[![A-Za-z]+\][-+]?")
+# The fragment of a link target or ref shortcode: `](#id)`, `](../x/#id)`, `ref "x#id"`.
+_FRAGMENT = re.compile(r"""\]\(\s*<?[^)\s#"'<>]*#([^)\s>"']+)|ref\s+"[^"#]*#([^"]+)["]""")
+# Goldmark attributes: ``{#id .class key="value"}``.
+_ATTRIBUTE = r"""(?:[#.][\w-]+|[\w-]+=(?:"[^"\n]*"|'[^'\n]*'|[^\s{}"']+))"""
+_ATTRIBUTES = rf"\{{[ \t]*{_ATTRIBUTE}(?:[ \t]+{_ATTRIBUTE})*[ \t]*\}}"
+# An emoji shortcode (Hugo's enableEmoji): ``:tada:``, ``:+1:``.
+_EMOJI = re.compile(r"(?<![\w:]):[a-z0-9_+-]*[a-z][a-z0-9_+-]*:(?![\w:])")
+_HEADING_ATTRIBUTES = re.compile(rf"[ \t]*{_ATTRIBUTES}[ \t]*$")
+# A paragraph's last line that is only attributes: Goldmark's block attributes.
+_BLOCK_ATTRIBUTES = re.compile(rf"\n[ \t]*{_ATTRIBUTES}[ \t]*$")
+_EXPLICIT_ID = re.compile(r"\{[^{}]*?#([\w-]+)[^{}]*\}[ \t]*$")
+# An inline link or image's title: the last quoted string before the closing parenthesis.
+_TITLE = re.compile(r"""[ \t]("(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*')[ \t]*\)$""")
+# Markdown in an image's alt text is left alone: only plain alt text is translated.
+_PLAIN_ALT = re.compile(r"[^\[\]`*_<>&\\\n!]+")
+LABEL_OPEN, ADDED_OPEN, ADDED_CLOSE = "\ue011", "\ue012", "\ue013"
+"""Around markup that segmentation adds to a protected atom, which the source does not
+have: an explicit heading id (``ADDED_OPEN``), or the label that a shortcut or
+collapsed reference link gains (``LABEL_OPEN``: ``[foo]`` → ``[text][foo]``), which
+reassembly drops again when the text stayed ``foo``."""
+_ADDED = re.compile(f"[{LABEL_OPEN}{ADDED_OPEN}].*?{ADDED_CLOSE}", re.DOTALL)
+
+
+def as_written(markup: str) -> str:
+    """A protected atom's text as the source has it, without what segmentation added."""
+    return _ADDED.sub("", markup) if ADDED_CLOSE in markup else markup
+
 
 # Inline rules whose whole match is markup, never prose.
 _PROTECTED_RULES = frozenset(
@@ -114,7 +154,9 @@ class LineIndex:
 
     def __init__(self, raw: str) -> None:
         self.raw = raw
-        self.normalized = raw.replace("\r\n", "\n").replace("\r", "\n").replace("\0", "\ufffd")
+        self.unmasked = raw.replace("\r\n", "\n").replace("\r", "\n").replace("\0", "\ufffd")
+        # What markdown-it sees: shortcodes masked, as Hugo hides them from Goldmark.
+        self.normalized = mask_shortcodes(self.unmasked)
         # markdown-it sees the normalised text; each CRLF shrinks it by one character.
         self._crlf = [m.start() for m in re.finditer("\r\n", raw)]
         self._crlf_norm = [p - i for i, p in enumerate(self._crlf)]
@@ -139,27 +181,63 @@ class LineIndex:
 
 
 @dataclass(frozen=True, slots=True)
+class _Texts:
+    """Which texts inside markup are prose, as a run is told."""
+
+    alt_texts: bool = True
+    """Image alt texts and image and link titles."""
+    parameters: Parameters = VISIBLE_PARAMETERS
+    """The values of these shortcode parameters."""
+
+
+@dataclass(frozen=True, slots=True)
 class _InlineSource:
     """A block's inline content and, per character, its offset in the normalised text."""
 
     content: str
     positions: tuple[int, ...]
     """``len(content) + 1`` offsets; the last one is the end of the content."""
+    kind: str = "paragraph"
+    alert: bool = False
+    """The first paragraph of a blockquote, where Hugo looks for an alert marker."""
+    anchor: str | None = None
+    """For a heading without an explicit id: the id Hugo gives it, to be kept explicitly."""
+    texts: _Texts = _Texts()
+    """Which texts inside markup are prose."""
+
+    def unmasked(self, index: LineIndex) -> str:
+        """The content with its shortcodes as written."""
+        if MASK not in self.content:
+            return self.content
+        return "".join(
+            index.unmasked[p] if c == MASK else c
+            for c, p in zip(self.content, self.positions, strict=False)
+        )
 
 
 def segment_body(
-    raw: str, *, offset: int = 0, first_line: int = 1, skip: Sequence[tuple[int, int]] = ()
+    raw: str,
+    *,
+    offset: int = 0,
+    first_line: int = 1,
+    skip: Sequence[tuple[int, int]] = (),
+    alt_texts: bool = True,
+    parameters: Parameters = VISIBLE_PARAMETERS,
 ) -> list[Segment]:
     """Split a Markdown body into segments.
 
     ``offset`` and ``first_line`` place the body inside the whole file (after
     front matter), so that segment offsets and line numbers are the file's.
+    ``alt_texts`` makes image alt texts and image and link titles prose, and
+    ``parameters`` the values of those shortcode parameters.
     """
     index = LineIndex(raw)
     tokens, env = parse_blocks(index.normalized)
     regions = [(m.start(), m.end()) for m in _CODE_SHORTCODE.finditer(raw)]
     segments = []
-    for kind, source in _inline_sources(tokens, index):
+    targets = {a or b for a, b in _FRAGMENT.findall(index.unmasked)}
+    texts = _Texts(alt_texts, parameters)
+    for kind, source in _inline_sources(tokens, index, targets, texts):
         atoms = _atoms(source, inline_events(source.content, env), index)
         if not atoms:
             continue
@@ -181,9 +259,12 @@ _VERBATIM_OPEN = re.compile(r"<(pre|script|style|textarea)\b", re.IGNORECASE)
 _VERBATIM_CLOSE = re.compile(r"</(pre|script|style|textarea)\s*>", re.IGNORECASE)
 
 
-def _inline_sources(tokens: list[Token], index: LineIndex) -> Iterator[tuple[str, _InlineSource]]:
+def _inline_sources(
+    tokens: list[Token], index: LineIndex, targets: set[str], texts: _Texts
+) -> Iterator[tuple[str, _InlineSource]]:
     cell = 0
     verbatim = 0  # raw <pre>/<script>/… elements left open by HTML blocks
+    anchors = _HeadingIds(targets)
     for i, token in enumerate(tokens):
         if token.type == "html_block":
             verbatim += len(_VERBATIM_OPEN.findall(token.content))
@@ -197,6 +278,7 @@ def _inline_sources(tokens: list[Token], index: LineIndex) -> Iterator[tuple[str
         if token.type != "inline" or not token.content or token.map is None:
             continue
         parent = tokens[i - 1]
+        anchor = anchors.of(token.content) if parent.type == "heading_open" else None
         source: _InlineSource | None
         if parent.type == "heading_open" and parent.markup.startswith("#"):
             kind, source = "heading", _atx_source(token.content, token.map[0], index)
@@ -206,7 +288,8 @@ def _inline_sources(tokens: list[Token], index: LineIndex) -> Iterator[tuple[str
             kind = "heading" if parent.type == "heading_open" else "paragraph"
             source = _lines_source(token.content, token.map[0], index)
         if source is not None:
-            yield kind, source
+            alert = kind == "paragraph" and i > 1 and tokens[i - 2].type == "blockquote_open"
+            yield kind, replace(source, kind=kind, alert=alert, anchor=anchor, texts=texts)
 
 
 def _lines_source(content: str, first: int, index: LineIndex) -> _InlineSource | None:
@@ -216,7 +299,9 @@ def _lines_source(content: str, first: int, index: LineIndex) -> _InlineSource |
     for i, line in enumerate(lines):
         source_line = index.line_text(first + i)
         if i == len(lines) - 1:
-            source_line = source_line.rstrip(" \t")
+            # markdown-it strips a block's content like str.strip(): every Unicode space,
+            # a no-break space included, so the source line must lose the same.
+            source_line = source_line.rstrip()
         visible = line.lstrip(" \t")
         if not source_line.endswith(visible):
             return None
@@ -244,9 +329,10 @@ def _cell_source(content: str, line: int, cell: int, index: LineIndex) -> _Inlin
     if cell >= len(cells):
         return None
     chars = list(cells[cell])
-    while chars and chars[0][0] in " \t":
+    # markdown-it strips a cell like str.strip(): every Unicode space, a no-break space too.
+    while chars and chars[0][0].isspace():
         chars.pop(0)
-    while chars and chars[-1][0] in " \t":
+    while chars and chars[-1][0].isspace():
         chars.pop()
     if not chars or "".join(ch for ch, _ in chars) != content:
         return None
@@ -279,30 +365,166 @@ def _row_cells(index: LineIndex, line: int) -> tuple[tuple[tuple[str, int], ...]
 # --- atoms ---------------------------------------------------------------------------------------
 
 
-def _protected_ranges(content: str, events: list[InlineEvent]) -> list[tuple[int, int]]:
-    ranges: list[tuple[int, int]] = []
+class _Ranges:
+    """The protected ranges of one block's content, and text to insert as markup."""
+
+    def __init__(self) -> None:
+        self.ranges: list[tuple[int, int]] = []
+        self.insertions: list[tuple[int, str]] = []
+        """(offset, markup) that translator adds there (an explicit heading id …), in order."""
+
+    def protect(self, start: int, end: int) -> None:
+        if start < end:
+            self.ranges.append((start, end))
+
+    def protect_except(self, start: int, end: int, texts: Sequence[tuple[int, int]]) -> None:
+        """Protect ``start:end`` but the ``texts`` ranges inside it, which are prose."""
+        for text_start, text_end in sorted(texts):
+            self.protect(start, text_start)
+            start = text_end
+        self.protect(start, end)
+
+
+def _protected_ranges(source: _InlineSource, original: str, events: list[InlineEvent]) -> _Ranges:
+    content = source.content
+    found = _Ranges()
     for event in events:
-        if event.rule in _PROTECTED_RULES:
-            ranges.append((event.start, event.end))
+        if event.rule in _PROTECTED_RULES - {"image"}:
+            found.protect(event.start, event.end)
+        elif event.rule == "image":
+            texts = _image_texts(original, event) if source.texts.alt_texts else []
+            found.protect_except(event.start, event.end, texts)
         elif event.rule == "link":
-            ranges.extend(_link_ranges(content, event))
+            _link_ranges(original, event, found, titles=source.texts.alt_texts)
         elif event.rule == "newline" and _is_hard_break(content, event.start):
-            ranges.append((_before_spaces(content, event.start), event.end))
-    for pattern in (SHORTCODE, URL, EMAIL, BRACKETS):
-        ranges.extend((m.start(), m.end()) for m in pattern.finditer(content))
-    return _union(ranges)
+            found.protect(_before_spaces(content, event.start), event.end)
+    for match in SHORTCODE.finditer(original):
+        texts = [
+            (match.start() + s, match.start() + e)
+            for s, e in shortcode_texts(match.group(0), source.texts.parameters)
+        ]
+        found.protect_except(match.start(), match.end(), texts)
+    for pattern in (URL, EMAIL, BRACKETS, _EMOJI):
+        for match in pattern.finditer(original):
+            found.protect(*match.span())
+    _hugo_ranges(source, original, found)
+    found.ranges = _union(found.ranges)
+    return found
 
 
-def _link_ranges(content: str, event: InlineEvent) -> list[tuple[int, int]]:
+def _hugo_ranges(source: _InlineSource, original: str, found: _Ranges) -> None:
+    """Markup that Goldmark with Hugo's defaults sees and CommonMark does not."""
+    if source.alert and (alert := _ALERT.match(original)):
+        found.protect(*alert.span())
+    if source.kind == "paragraph" and (attributes := _BLOCK_ATTRIBUTES.search(original)):
+        found.protect(*attributes.span())
+    attributes = _HEADING_ATTRIBUTES.search(original) if source.kind == "heading" else None
+    if attributes is not None:
+        found.protect(*attributes.span())
+    if source.anchor is None:
+        return
+    # The Dutch id, kept explicitly: links to it keep working on the English page.
+    if attributes is not None:
+        found.insertions.append(
+            (
+                original.index("{", attributes.start()) + 1,
+                f"{ADDED_OPEN}#{source.anchor} {ADDED_CLOSE}",
+            )
+        )
+    else:
+        found.insertions.append((len(original), f"{ADDED_OPEN} {{#{source.anchor}}}{ADDED_CLOSE}"))
+
+
+def _link_ranges(content: str, event: InlineEvent, found: _Ranges, *, titles: bool) -> None:
     if event.label is None:
-        return [(event.start, event.end)]
+        found.protect(event.start, event.end)
+        return
     label_start, label_end = event.label
     tail = content[label_end : event.end]
-    # In `[foo]` and `[foo][]` the text is also the reference label: translating it
-    # would stop the link from resolving.
+    found.protect(event.start, label_start)
     if tail in ("]", "][]"):
-        return [(event.start, event.end)]
-    return [(event.start, label_start), (label_end, event.end)]
+        # In `[foo]` and `[foo][]` the text is also the reference label: the
+        # translated text keeps it as a full reference, `[text][foo]`.
+        label = content[label_start:label_end]
+        if "\n" in label or MASK in label:
+            found.protect(label_start, event.end)
+            return
+        found.protect(label_end, event.end)
+        if tail == "]":
+            found.insertions.append((event.end, f"{LABEL_OPEN}[{label}]{ADDED_CLOSE}"))
+        else:
+            found.insertions.append((event.end - 1, f"{LABEL_OPEN}{label}{ADDED_CLOSE}"))
+        return
+    title = _title(content, label_end, event.end) if titles else []
+    found.protect_except(label_end, event.end, title)
+
+
+def _title(content: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The text of an inline link's or image's title, if it has one."""
+    match = _TITLE.search(content, start, end)
+    if match is None or match.end() != end or len(match.group(1)) < 3:
+        return []
+    return [(match.start(1) + 1, match.end(1) - 1)]
+
+
+def _image_texts(content: str, event: InlineEvent) -> list[tuple[int, int]]:
+    """The alt text and title of an image, when they are plain text."""
+    alt_start = event.start + 2
+    alt = _PLAIN_ALT.match(content, alt_start)
+    if alt is None or content[alt.end() : alt.end() + 2] != "](":
+        return []
+    return [(alt_start, alt.end()), *_title(content, alt.end(), event.end)]
+
+
+class _HeadingIds:
+    """Hugo's heading ids: its default ``github`` anchorize, made unique per page."""
+
+    def __init__(self, targets: set[str]) -> None:
+        self.taken: set[str] = set()
+        self.targets = targets
+        """The ids that links point to: only those headings are given their id explicitly."""
+
+    def of(self, content: str) -> str | None:
+        """The id of a heading that links point to; None when it has its own or none is."""
+        if not self.targets:
+            return None  # no link points into the page: no id needs keeping
+        explicit = _EXPLICIT_ID.search(content)
+        if explicit is not None:
+            self.taken.add(explicit.group(1))
+            return None
+        base = anchorize(_heading_text(content))
+        if not base:
+            return None
+        anchor, number = base, 0
+        while anchor in self.taken:
+            number += 1
+            anchor = f"{base}-{number}"
+        self.taken.add(anchor)
+        return anchor if anchor in self.targets else None
+
+
+def anchorize(text: str) -> str:
+    """Hugo's default anchorize: letters, digits and ``_`` lower-cased, spaces and
+    ``-`` to ``-``, everything else dropped."""
+    out = []
+    for ch in text.strip():
+        if ch in " -":
+            out.append("-")
+        elif ch == "_" or ch.isalpha() or ch.isdigit():
+            out.append(ch.lower())
+    return "".join(out)
+
+
+def _heading_text(content: str) -> str:
+    """A heading's text as Goldmark collects it for its id: text, code and alt text."""
+    content = _HEADING_ATTRIBUTES.sub("", content)
+    tokens = parser().parseInline(content)
+    return "".join(
+        child.content
+        for token in tokens
+        for child in token.children or []
+        if child.type in ("text", "code_inline")
+    )
 
 
 def _is_hard_break(content: str, newline: int) -> bool:
@@ -325,9 +547,11 @@ def _union(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
-def _atoms(source: _InlineSource, events: list[InlineEvent], index: LineIndex) -> list[Atom]:
-    content = source.content
-    protected = _protected_ranges(content, events)
+def _pieces(
+    content: str, found: _Ranges, events: list[InlineEvent]
+) -> list[tuple[int, int, AtomKind, str | None]]:
+    """Cut content into text, protected and break pieces; insertions carry their markup."""
+    protected = found.ranges
     breaks = [
         (_before_spaces(content, e.start), e.end)
         for e in events
@@ -338,21 +562,40 @@ def _atoms(source: _InlineSource, events: list[InlineEvent], index: LineIndex) -
         [(s, e, AtomKind.PROTECTED) for s, e in protected]
         + [(s, e, AtomKind.BREAK) for s, e in breaks]
     )
-    pieces: list[tuple[int, int, AtomKind]] = []
+    pieces: list[tuple[int, int, AtomKind, str | None]] = []
     cursor = 0
     for start, end, kind in marked:
         if start > cursor:
-            pieces.append((cursor, start, AtomKind.TEXT))
-        pieces.append((start, end, kind))
+            pieces.append((cursor, start, AtomKind.TEXT, None))
+        pieces.append((start, end, kind, None))
         cursor = end
     if cursor < len(content):
-        pieces.append((cursor, len(content), AtomKind.TEXT))
+        pieces.append((cursor, len(content), AtomKind.TEXT, None))
+    for offset, markup in sorted(found.insertions, key=lambda i: i[0]):
+        at = next((k for k, p in enumerate(pieces) if p[1] > offset), len(pieces))
+        if at < len(pieces) and pieces[at][0] < offset:  # inside a piece: cut it there
+            start, end, kind, _ = pieces[at]
+            pieces[at : at + 1] = [(start, offset, kind, None), (offset, end, kind, None)]
+            at += 1
+        pieces.insert(at, (offset, offset, AtomKind.PROTECTED, markup))
+    return pieces
 
+
+def _atoms(source: _InlineSource, events: list[InlineEvent], index: LineIndex) -> list[Atom]:
+    content = source.content
+    original = source.unmasked(index)
     atoms = []
-    for start, end, kind in pieces:
+    for start, end, kind, markup in _pieces(
+        content, _protected_ranges(source, original, events), events
+    ):
         raw_start = index.to_raw(source.positions[start])
         raw_end = index.to_raw(source.positions[end])
-        text = content[start:end] if kind is AtomKind.TEXT else index.raw[raw_start:raw_end]
+        if markup is not None:
+            text = markup
+        elif kind is AtomKind.TEXT:
+            text = original[start:end]
+        else:
+            text = index.raw[raw_start:raw_end]
         atoms.append(Atom(kind, raw_start, raw_end, text))
     return atoms
 

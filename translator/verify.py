@@ -18,12 +18,19 @@ from dataclasses import dataclass, field
 
 from markdown_it.token import Token
 
-from translator.markdown import parser
+from translator.markdown import (
+    VISIBLE_PARAMETERS,
+    Parameters,
+    hugo_structure_view,
+    parser,
+    shortcode_shapes,
+)
 
 # Tokens whose content is code or raw HTML, and must survive verbatim.
 _VERBATIM = frozenset({"code_inline", "code_block", "fence", "html_block", "html_inline"})
 # Prose and layout that translation is allowed to change.
 _PROSE = frozenset({"text", "softbreak"})
+_TEXTS = frozenset({"alt", "title"})
 _HTML_OPEN = re.compile(r"<([A-Za-z][A-Za-z0-9-]*)\b[^<>]*(?<!/)>\Z")
 _HTML_CLOSE = re.compile(r"</([A-Za-z][A-Za-z0-9-]*)\s*>\Z")
 VOID_ELEMENTS = frozenset(
@@ -44,13 +51,17 @@ class Mismatch:
 
 def structure(text: str) -> list[tuple[object, ...]]:
     """The structure of a Markdown body, prose left out."""
-    return [sig for sig, _ in _signatures(parser().parse(text))]
+    return [sig for sig, _ in _signatures(parser().parse(hugo_structure_view(text)))]
 
 
-def compare(source: str, output: str) -> Mismatch | None:
-    """Return the first structural difference between two bodies, or None."""
-    left = list(_signatures(parser().parse(source)))
-    right = list(_signatures(parser().parse(output)))
+def compare(
+    source: str, output: str, parameters: Parameters = VISIBLE_PARAMETERS
+) -> Mismatch | None:
+    """Return the first structural difference between two bodies, or None.
+
+    ``parameters`` are the shortcode parameters whose values may differ (translated)."""
+    left = list(_signatures(parser().parse(hugo_structure_view(source))))
+    right = list(_signatures(parser().parse(hugo_structure_view(output))))
     for (a, line), (b, _) in zip(left, right, strict=False):
         if a != b:
             return Mismatch(line, _describe(a), _describe(b))
@@ -60,6 +71,17 @@ def compare(source: str, output: str) -> Mismatch | None:
         if len(left) > len(right):
             return Mismatch(line, _describe(extra_sig), "end of document")
         return Mismatch(left[-1][1] if left else None, "end of document", _describe(extra_sig))
+    return _compare_shortcodes(source, output, parameters)
+
+
+def _compare_shortcodes(source: str, output: str, parameters: Parameters) -> Mismatch | None:
+    """Shortcodes are hidden from the parser: compare them apart, visible values aside."""
+    left, right = shortcode_shapes(source, parameters), shortcode_shapes(output, parameters)
+    for (line, a), (_, b) in zip(left, right, strict=False):
+        if a != b:
+            return Mismatch(line, a, b)
+    if len(left) != len(right):
+        return Mismatch(None, f"{len(left)} shortcodes", f"{len(right)} shortcodes")
     return None
 
 
@@ -138,11 +160,10 @@ def _signature(token: Token) -> tuple[object, ...]:
     content: object = None
     if token.type in _VERBATIM:
         content = token.content
-    elif token.type == "image":
-        content = token.content  # the alt text's source; images are never translated
     elif token.type == "footnote_ref":
         content = (token.meta or {}).get("label")
-    attrs = tuple(sorted((k, str(v)) for k, v in token.attrs.items()))
+    # Alt texts and titles are prose a reader sees, translated like link text.
+    attrs = tuple(sorted((k, str(v)) for k, v in token.attrs.items() if k not in _TEXTS))
     return (
         token.type,
         token.tag,

@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 from translator import batch as batch_module
+from translator import hugo
 from translator.cli._common import (
     _FROM,
     _glossary,
@@ -110,10 +111,14 @@ def batch(
         source_language=source_language,
         front_matter_keys=settings.front_matter_keys,
         glossary=_glossary(settings),
+        alt_texts=settings.translate_alt_texts,
+        shortcode_parameters=settings.visible_parameters,
         site_language=site_language(settings, root),
     )
     chosen: batch_module.Layout = "tree" if layout == "tree" else "bundle"
     try:
+        for warning in hugo.site_warnings(root):
+            click.secho(f"warning: {warning}", fg="yellow", err=True)
         with contextlib.ExitStack() as stack:
             if not check:
                 stack.enter_context(batch_module.locked(root, wait=wait))

@@ -89,6 +89,8 @@ def review(
         source_language=source_language,
         front_matter_keys=settings.front_matter_keys,
         glossary=_glossary(settings),
+        alt_texts=settings.translate_alt_texts,
+        shortcode_parameters=settings.visible_parameters,
         site_language=site_language(settings, root),
     )
     page = review_page.render_page(

@@ -94,6 +94,8 @@ def translate(
         front_matter=not no_front_matter,
         front_matter_keys=settings.front_matter_keys,
         glossary=_glossary(settings),
+        alt_texts=settings.translate_alt_texts,
+        shortcode_parameters=settings.visible_parameters,
         site_language=site_language(settings, paths[0]),
     )
     loaded: list[Engine] = []
