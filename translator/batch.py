@@ -991,6 +991,11 @@ def _finish(
             for m in result.misses
         ]
         + [f"markup placed with low confidence (line {line})" for line in result.uncertain]
+        + [
+            f"{item.source}:{t.line}: {t.key} term {t.value!r} kept as written "
+            "(no glossary entry); add one to translate it"
+            for t in result.untranslated_terms
+        ]
     )
     if result.status != "translated" or result.text is None:
         item.status = "failed"

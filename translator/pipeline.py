@@ -29,7 +29,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from translator import __version__, detect, front_matter, protect, reassemble, segment, verify
+from translator import (
+    __version__,
+    detect,
+    front_matter,
+    protect,
+    reassemble,
+    segment,
+    taxonomies,
+    verify,
+)
 from translator.detect import Detection
 from translator.engines import Engine
 from translator.errors import EngineError, InputError, StructureError, TranslatorError
@@ -70,6 +79,8 @@ class Options:
     """Whether image alt texts and image and link titles are translated."""
     shortcode_parameters: Parameters = VISIBLE_PARAMETERS
     """The shortcode parameters whose values are translated: (shortcode, parameter)."""
+    taxonomies: tuple[str, ...] = ()
+    """Front-matter keys whose terms go through the glossary only (``tags`` …); empty: none."""
     site_language: str | None = None
     """The language the site declares (Hugo's defaultContentLanguage, the source-language
     setting): a page too short or unclear to tell follows it instead of being skipped."""
@@ -98,6 +109,13 @@ class Article:
     so that a check without detection agrees with the run that wrote the record."""
     parameters: Parameters = VISIBLE_PARAMETERS
     """The shortcode parameters translated in it, which verification lets differ."""
+    taxonomies: tuple[str, ...] = ()
+    """Front-matter keys whose terms are translated through the glossary only."""
+
+    @property
+    def head(self) -> str:
+        """The front-matter block as written, fences included."""
+        return self.raw[: self.front_matter.end]
 
     @property
     def dutch(self) -> bool:
@@ -159,6 +177,8 @@ class Result:
     """Glossary targets missing from the translation, written twice or glued to a word."""
     uncertain: tuple[int, ...] = ()
     """Lines of segments whose markup the engine placed with low confidence."""
+    untranslated_terms: tuple[taxonomies.Value, ...] = ()
+    """Taxonomy terms kept in Dutch because the glossary has no entry for them."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,6 +262,7 @@ def load(path: Path, options: Options = Options(), *, text: str | None = None) -
         english=english,
         plain=plain,
         parameters=options.shortcode_parameters,
+        taxonomies=options.taxonomies if fm.format is not None else (),
     )
 
 
@@ -424,6 +445,7 @@ def _result(plan: _Plan, engine: Engine) -> Result:
             plan.error = exc
         else:
             lines = tuple(sorted(article.segments[i].line for i in plan.uncertain))
+            kept = taxonomies.untranslated(article.head, article.taxonomies, plan.glossary)
             return Result(
                 article.path,
                 "translated",
@@ -433,6 +455,7 @@ def _result(plan: _Plan, engine: Engine) -> Result:
                 stats,
                 tuple(misses),
                 lines,
+                tuple(kept),
             )
     return Result(article.path, "failed", None, article.language, plan.error, stats)
 
@@ -550,6 +573,8 @@ def _assemble(plan: _Plan, engine: Engine) -> str:
     head = front_matter.rewrite(
         article.raw, fm, values, record, path=str(article.path), newline=article.newline
     )
+    if article.taxonomies:
+        head = taxonomies.translate(head, article.taxonomies, glossary, path=str(article.path))
     return ("\ufeff" if article.bom else "") + head + plan.assemble_body()
 
 
@@ -583,7 +608,7 @@ def article_terms(article: Article, glossary: Glossary | None) -> list[TermMatch
         if segment.translatable
         for use in protect.protect(segment, glossary).terms
         if use is not None
-    ]
+    ] + taxonomies.matches(article.head, article.taxonomies, glossary)
 
 
 # --- whole runs ----------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from translator import __version__, detect, glossary, output
+from translator import __version__, detect, glossary, hugo, output
 from translator.config import Settings, load_settings
 from translator.errors import TranslatorError
 from translator.glossary import Glossary
@@ -203,6 +203,17 @@ def site_language(settings: Settings, where: Path) -> str | None:
         return detect.site_language(where)
     except TranslatorError as exc:
         raise click.ClickException(str(exc)) from None
+
+
+def taxonomy_keys(settings: Settings, where: Path) -> tuple[str, ...]:
+    """The front-matter keys of the site's taxonomies, when the setting turns them on."""
+    if not settings.translate_taxonomies:
+        return ()
+    try:
+        site = hugo.find_site(where)
+    except TranslatorError as exc:
+        raise click.ClickException(str(exc)) from None
+    return hugo.DEFAULT_TAXONOMIES if site is None else site.taxonomies
 
 
 def _glossary(settings: Settings) -> Glossary | None:

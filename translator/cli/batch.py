@@ -24,6 +24,7 @@ from translator.cli._common import (
     main,
     plural,
     site_language,
+    taxonomy_keys,
 )
 from translator.engines import ENGINES
 from translator.errors import TranslatorError
@@ -113,6 +114,7 @@ def batch(
         glossary=_glossary(settings),
         alt_texts=settings.translate_alt_texts,
         shortcode_parameters=settings.visible_parameters,
+        taxonomies=taxonomy_keys(settings, root),
         site_language=site_language(settings, root),
     )
     chosen: batch_module.Layout = "tree" if layout == "tree" else "bundle"

@@ -16,6 +16,7 @@ from translator.cli._common import (
     main,
     plural,
     site_language,
+    taxonomy_keys,
 )
 from translator.errors import TranslatorError
 from translator.pipeline import Options
@@ -91,6 +92,7 @@ def review(
         glossary=_glossary(settings),
         alt_texts=settings.translate_alt_texts,
         shortcode_parameters=settings.visible_parameters,
+        taxonomies=taxonomy_keys(settings, root),
         site_language=site_language(settings, root),
     )
     page = review_page.render_page(

@@ -26,6 +26,7 @@ from translator.cli._common import (
     examples,
     main,
     site_language,
+    taxonomy_keys,
     watch,
 )
 from translator.config import Settings
@@ -96,6 +97,7 @@ def translate(
         glossary=_glossary(settings),
         alt_texts=settings.translate_alt_texts,
         shortcode_parameters=settings.visible_parameters,
+        taxonomies=taxonomy_keys(settings, paths[0]),
         site_language=site_language(settings, paths[0]),
     )
     loaded: list[Engine] = []
@@ -258,6 +260,13 @@ def _adherence(results: Sequence[Result]) -> None:
             click.secho(
                 f"Warning: {miss.path}:{miss.line}: glossary term {miss.term!r} "
                 f"should be {miss.target!r} but is {_PROBLEMS[miss.problem]}",
+                fg="yellow",
+                err=True,
+            )
+        for term in result.untranslated_terms:
+            click.secho(
+                f"Warning: {result.path}:{term.line}: {term.key} term {term.value!r} kept "
+                "as written (no glossary entry); add one to translate it",
                 fg="yellow",
                 err=True,
             )
