@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+from dataclasses import replace
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -16,6 +17,8 @@ from translator import theme_strings
 from translator.engines.pseudo import PseudoEngine
 from translator.errors import FrontMatterError, OutputError
 from translator.hugo import find_site
+from translator.markdown import ID_TYPES, Goldmark
+from translator.segment import anchorize, unkept_ids
 from translator.pipeline import Options, translate_text
 
 DUTCH = Options(source_language="nl", front_matter=False)
@@ -85,11 +88,53 @@ def test_heading_ids_are_the_ones_hugo_gives(tmp_path: Path) -> None:
     assert len(explicit) == 6
 
 
-def _hugo_ids(tmp_path: Path, body: str) -> list[str]:
+@pytest.mark.parametrize("id_type", ID_TYPES)
+def test_heading_ids_of_each_configured_type_are_the_ones_hugo_gives(
+    tmp_path: Path, id_type: str
+) -> None:
+    """``autoHeadingIDType`` changes the ids: translator keeps the ones this Hugo gives."""
+    config = f'[markup.goldmark.parser]\nautoHeadingIDType = "{id_type}"\n'
+    links = "".join(f"[{n}](#{i}) " for n, i in enumerate(_hugo_ids(tmp_path, HEADINGS, config)))
+    options = replace(DUTCH, goldmark=Goldmark(id_type=id_type))
+    english = pseudo(HEADINGS + "\n" + links + "\n", options)
+    explicit = re.findall(r"\{#([^}\s]+)\}", english)
+    assert explicit == _hugo_ids(tmp_path, HEADINGS + "\n" + links + "\n", config)
+    assert len(explicit) == 6
+
+
+def test_the_id_types_differ_on_these_headings() -> None:
+    """So that the test above cannot pass with one algorithm for every type."""
+    ids = {t: anchorize("Café & thee — 1.2 über_x", t) for t in ID_TYPES}
+    assert ids == {
+        "github": "café--thee--12-über_x",
+        "github-ascii": "cafe--thee--12-uber_x",
+        "blackfriday": "café-thee-1-2-über-x",
+    }
+
+
+@pytest.mark.parametrize("id_type", ID_TYPES)
+def test_with_heading_attributes_off_ids_are_computed_from_the_whole_text(
+    tmp_path: Path, id_type: str
+) -> None:
+    """``{#inhoud}`` is heading text when ``parser.attribute.title`` is false."""
+    config = (
+        f'[markup.goldmark.parser]\nautoHeadingIDType = "{id_type}"\n'
+        "[markup.goldmark.parser.attribute]\ntitle = false\n"
+    )
+    body = "## Inhoud {#inhoud}\n\n## Inhoud {.breed}\n\n## Kop\n"
+    ids = _hugo_ids(tmp_path, body, config)
+    links = "".join(f"[x](#{i}) " for i in ids)
+    goldmark = Goldmark(heading_attributes=False, id_type=id_type)
+    found = unkept_ids(body + "\n" + links + "\n", goldmark)
+    assert [anchor for _, anchor in found] == ids
+    assert [line for line, _ in found] == [1, 3, 5]
+
+
+def _hugo_ids(tmp_path: Path, body: str, config: str = "") -> list[str]:
     site = tmp_path / "ids"
     (site / "content").mkdir(parents=True, exist_ok=True)
     (site / "layouts").mkdir(exist_ok=True)
-    (site / "hugo.toml").write_text('baseURL = "https://x/"\n', encoding="utf-8")
+    (site / "hugo.toml").write_text('baseURL = "https://x/"\n' + config, encoding="utf-8")
     (site / "layouts" / "single.html").write_text("{{ .Content }}", encoding="utf-8")
     (site / "content" / "p.md").write_text("---\ntitle: p\n---\n" + body, encoding="utf-8")
     subprocess.run([HUGO, "--quiet", "-s", site, "-d", site / "public"], check=True)
@@ -246,6 +291,56 @@ def test_link_titles_and_menu_names_in_front_matter_are_translated() -> None:
 
 
 # --- Hugo configuration ----------------------------------------------------------------------
+
+
+def test_with_heading_attributes_off_no_id_is_added_and_links_are_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "hugo.toml").write_text(
+        "[markup.goldmark.parser.attribute]\ntitle = false\n", encoding="utf-8"
+    )
+    article = tmp_path / "content" / "a" / "index.md"
+    article.parent.mkdir(parents=True)
+    article.write_text(
+        "## De kaart\n\n## Inhoud {#inhoud}\n\nNaar de [kaart](#de-kaart).\n", encoding="utf-8"
+    )
+    result = run(["translate", "--engine", "pseudo", "--from", "nl", article])
+    assert result.exit_code == 0, result.output
+    assert strip_provenance((article.parent / "index.en.md").read_text(encoding="utf-8")) == (
+        "## Dé káárt\n\n## Ínhóúd {#inhoud}\n\nNáár dé [káárt](#de-kaart).\n"
+    )
+    assert "content/a/index.md:1: links point to #de-kaart, but heading attributes" in (
+        result.output
+    )
+
+
+def test_the_configured_id_type_is_used_from_the_command_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "hugo.toml").write_text(
+        '[markup.goldmark.parser]\nautoHeadingIDType = "github-ascii"\n', encoding="utf-8"
+    )
+    article = tmp_path / "content" / "a" / "index.md"
+    article.parent.mkdir(parents=True)
+    article.write_text("## Over één café\n\nNaar [boven](#over-een-cafe).\n", "utf-8")
+    result = run(["translate", "--engine", "pseudo", "--from", "nl", article])
+    assert result.exit_code == 0, result.output
+    english = (article.parent / "index.en.md").read_text(encoding="utf-8")
+    assert re.search(r"^## .* \{#over-een-cafe\}$", english, re.MULTILINE), english
+
+
+def test_an_unknown_id_type_is_a_configuration_error(tmp_path: Path) -> None:
+    (tmp_path / "hugo.toml").write_text(
+        '[markup.goldmark.parser]\nautoHeadingIDType = "gitlab"\n', encoding="utf-8"
+    )
+    article = tmp_path / "content" / "a" / "index.md"
+    article.parent.mkdir(parents=True)
+    article.write_text("Tekst.\n", encoding="utf-8")
+    result = run(["translate", "--engine", "pseudo", "--from", "nl", article])
+    assert result.exit_code == 1
+    assert "hugo.toml" in result.output and "autoHeadingIDType is 'gitlab'" in result.output
 
 
 def test_site_configuration_from_a_config_folder(tmp_path: Path) -> None:

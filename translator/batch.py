@@ -41,6 +41,7 @@ from translator.pipeline import (
     not_dutch,
     segment_keys,
     translate_articles,
+    unkept_id,
 )
 from translator.previous import Previous, read_previous, read_record
 
@@ -991,6 +992,7 @@ def _finish(
             for m in result.misses
         ]
         + [f"markup placed with low confidence (line {line})" for line in result.uncertain]
+        + [f"{item.source}:{line}: {unkept_id(anchor)}" for line, anchor in result.unkept_ids]
         + [
             f"{item.source}:{t.line}: {t.key} term {t.value!r} kept as written "
             "(no glossary entry); add one to translate it"

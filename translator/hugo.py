@@ -21,6 +21,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from translator.errors import ConfigError
+from translator.markdown import ID_TYPES, Goldmark
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -76,6 +77,21 @@ class Site:
                 f"[languages.nl] and [languages.{TARGET_LANGUAGE}] tables"
             ]
         return []
+
+    def markdown(self) -> Goldmark:
+        """The Goldmark settings that decide heading ids, Hugo's defaults where unset."""
+        id_type = str(self.setting("parser", "autoHeadingIDType", default="github")).lower()
+        if id_type not in ID_TYPES:
+            raise ConfigError(
+                f"markup.goldmark.parser.autoHeadingIDType is {id_type!r}; Hugo knows "
+                f"{', '.join(ID_TYPES)}",
+                path=self.config[0],
+            )
+        return Goldmark(
+            heading_attributes=self.setting("parser", "attribute", "title", default=True) is True,
+            auto_ids=self.setting("parser", "autoHeadingID", default=True) is True,
+            id_type=id_type,
+        )
 
     def setting(self, *keys: str, default: Any = None) -> Any:
         """A ``markup.goldmark`` setting by its path, or ``default``."""

@@ -45,7 +45,13 @@ from translator.errors import EngineError, InputError, StructureError, Translato
 from translator.files import read, text_hash
 from translator.front_matter import DEFAULT_KEYS, FrontMatter
 from translator.glossary import Glossary, TermMatch, present, uses_hash
-from translator.markdown import VISIBLE_PARAMETERS, NestingError, Parameters
+from translator.markdown import (
+    HUGO_DEFAULTS,
+    VISIBLE_PARAMETERS,
+    Goldmark,
+    NestingError,
+    Parameters,
+)
 from translator.segment import Segment
 
 STAGES = (
@@ -81,6 +87,8 @@ class Options:
     """The shortcode parameters whose values are translated: (shortcode, parameter)."""
     taxonomies: tuple[str, ...] = ()
     """Front-matter keys whose terms go through the glossary only (``tags`` …); empty: none."""
+    goldmark: Goldmark = HUGO_DEFAULTS
+    """The site's ``markup.goldmark`` settings that decide heading ids."""
     site_language: str | None = None
     """The language the site declares (Hugo's defaultContentLanguage, the source-language
     setting): a page too short or unclear to tell follows it instead of being skipped."""
@@ -111,6 +119,8 @@ class Article:
     """The shortcode parameters translated in it, which verification lets differ."""
     taxonomies: tuple[str, ...] = ()
     """Front-matter keys whose terms are translated through the glossary only."""
+    unkept_ids: tuple[tuple[int, str], ...] = ()
+    """(line, id) of linked headings whose Dutch id the English page cannot keep."""
 
     @property
     def head(self) -> str:
@@ -179,6 +189,8 @@ class Result:
     """Lines of segments whose markup the engine placed with low confidence."""
     untranslated_terms: tuple[taxonomies.Value, ...] = ()
     """Taxonomy terms kept in Dutch because the glossary has no entry for them."""
+    unkept_ids: tuple[tuple[int, str], ...] = ()
+    """(line, id) of linked headings whose Dutch id the English page cannot keep."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,6 +239,7 @@ def load(path: Path, options: Options = Options(), *, text: str | None = None) -
             first_line=fm.body_line,
             alt_texts=options.alt_texts,
             parameters=options.shortcode_parameters,
+            goldmark=options.goldmark,
         )
     except NestingError as exc:
         raise InputError(
@@ -263,6 +276,10 @@ def load(path: Path, options: Options = Options(), *, text: str | None = None) -
         plain=plain,
         parameters=options.shortcode_parameters,
         taxonomies=options.taxonomies if fm.format is not None else (),
+        unkept_ids=tuple(
+            (fm.body_line + line - 1, anchor)
+            for line, anchor in segment.unkept_ids(text[fm.end :], options.goldmark)
+        ),
     )
 
 
@@ -456,8 +473,19 @@ def _result(plan: _Plan, engine: Engine) -> Result:
                 tuple(misses),
                 lines,
                 tuple(kept),
+                article.unkept_ids,
             )
     return Result(article.path, "failed", None, article.language, plan.error, stats)
+
+
+def unkept_id(anchor: str) -> str:
+    """The warning for a linked heading whose Dutch id the English page cannot keep."""
+    return (
+        f"links point to #{anchor}, but heading attributes are off "
+        "(markup.goldmark.parser.attribute.title = false), so the English heading gets "
+        "another id and those links will not resolve; turn heading attributes on, or link "
+        "to the English id on the English page"
+    )
 
 
 def _misses(plan: _Plan) -> list[TermMiss]:

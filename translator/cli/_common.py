@@ -15,6 +15,7 @@ from translator import __version__, detect, glossary, hugo, output
 from translator.config import Settings, load_settings
 from translator.errors import TranslatorError
 from translator.glossary import Glossary
+from translator.markdown import Goldmark
 
 # Not readable=True: one unreadable file fails that file, not the whole command.
 _PATHS = click.argument(
@@ -214,6 +215,15 @@ def taxonomy_keys(settings: Settings, where: Path) -> tuple[str, ...]:
     except TranslatorError as exc:
         raise click.ClickException(str(exc)) from None
     return hugo.DEFAULT_TAXONOMIES if site is None else site.taxonomies
+
+
+def goldmark(where: Path) -> Goldmark:
+    """The Goldmark settings of the Hugo site around ``where``; Hugo's defaults outside one."""
+    try:
+        site = hugo.find_site(where)
+        return Goldmark() if site is None else site.markdown()
+    except TranslatorError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 def _glossary(settings: Settings) -> Glossary | None:

@@ -21,6 +21,7 @@ from translator.cli._common import (
     _run_settings,
     decode_bar,
     examples,
+    goldmark,
     main,
     plural,
     site_language,
@@ -115,6 +116,7 @@ def batch(
         alt_texts=settings.translate_alt_texts,
         shortcode_parameters=settings.visible_parameters,
         taxonomies=taxonomy_keys(settings, root),
+        goldmark=goldmark(root),
         site_language=site_language(settings, root),
     )
     chosen: batch_module.Layout = "tree" if layout == "tree" else "bundle"

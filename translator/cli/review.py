@@ -13,6 +13,7 @@ from translator.cli._common import (
     _glossary,
     _settings,
     examples,
+    goldmark,
     main,
     plural,
     site_language,
@@ -93,6 +94,7 @@ def review(
         alt_texts=settings.translate_alt_texts,
         shortcode_parameters=settings.visible_parameters,
         taxonomies=taxonomy_keys(settings, root),
+        goldmark=goldmark(root),
         site_language=site_language(settings, root),
     )
     page = review_page.render_page(

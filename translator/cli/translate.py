@@ -24,6 +24,7 @@ from translator.cli._common import (
     _settings,
     decode_bar,
     examples,
+    goldmark,
     main,
     site_language,
     taxonomy_keys,
@@ -32,7 +33,7 @@ from translator.cli._common import (
 from translator.config import Settings
 from translator.engines import ENGINES, Engine, load_engine
 from translator.errors import TranslatorError
-from translator.pipeline import Article, Kept, Options, Result, load, translate_paths
+from translator.pipeline import Article, Kept, Options, Result, load, translate_paths, unkept_id
 from translator.previous import read_previous
 from translator.protect import protect
 
@@ -98,6 +99,7 @@ def translate(
         alt_texts=settings.translate_alt_texts,
         shortcode_parameters=settings.visible_parameters,
         taxonomies=taxonomy_keys(settings, paths[0]),
+        goldmark=goldmark(paths[0]),
         site_language=site_language(settings, paths[0]),
     )
     loaded: list[Engine] = []
@@ -119,6 +121,7 @@ def translate(
         problem = getattr(getattr(loaded[0], "memory", None), "problem", None)
         if problem:
             click.secho(f"Warning: {problem}", fg="yellow", err=True)
+    _hugo_warnings(results)
     if options.glossary is not None:
         _adherence(results)
     for error in failed:
@@ -251,6 +254,22 @@ _PROBLEMS = {
 }
 
 
+def _hugo_warnings(results: Sequence[Result]) -> None:
+    """Warn about links the English page cannot keep and taxonomy terms kept in Dutch."""
+    for result in results:
+        for line, anchor in result.unkept_ids:
+            click.secho(
+                f"Warning: {result.path}:{line}: {unkept_id(anchor)}", fg="yellow", err=True
+            )
+        for term in result.untranslated_terms:
+            click.secho(
+                f"Warning: {result.path}:{term.line}: {term.key} term {term.value!r} kept "
+                "as written (no glossary entry); add one to translate it",
+                fg="yellow",
+                err=True,
+            )
+
+
 def _adherence(results: Sequence[Result]) -> None:
     """Warn about every glossary target that is missing, then print the adherence."""
     expected = sum(r.stats.terms_expected for r in results if r.status == "translated")
@@ -260,13 +279,6 @@ def _adherence(results: Sequence[Result]) -> None:
             click.secho(
                 f"Warning: {miss.path}:{miss.line}: glossary term {miss.term!r} "
                 f"should be {miss.target!r} but is {_PROBLEMS[miss.problem]}",
-                fg="yellow",
-                err=True,
-            )
-        for term in result.untranslated_terms:
-            click.secho(
-                f"Warning: {result.path}:{term.line}: {term.key} term {term.value!r} kept "
-                "as written (no glossary entry); add one to translate it",
                 fg="yellow",
                 err=True,
             )
