@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-from dataclasses import replace
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -18,8 +18,8 @@ from translator.engines.pseudo import PseudoEngine
 from translator.errors import FrontMatterError, OutputError
 from translator.hugo import find_site
 from translator.markdown import ID_TYPES, Goldmark
-from translator.segment import anchorize, unkept_ids
 from translator.pipeline import Options, translate_text
+from translator.segment import anchorize, unkept_ids
 
 DUTCH = Options(source_language="nl", front_matter=False)
 
