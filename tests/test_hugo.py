@@ -467,3 +467,21 @@ def test_yaml_theme_strings(tmp_path: Path) -> None:
     assert theme_strings.update(found, PseudoEngine()).status == "translated"
     text = (tmp_path / "i18n" / "en.yaml").read_text(encoding="utf-8")
     assert "- id: readMore\n  translation: Léés vérdér\n" in text
+
+
+def test_headings_that_other_pages_link_to_keep_their_dutch_ids(tmp_path: Path) -> None:
+    (tmp_path / "hugo.toml").write_text("[languages.nl]\n[languages.en]\n", encoding="utf-8")
+    pages = {
+        "a": "## De kaart van de stad\n\n## Zonder link\n\nTekst over de stad.\n",
+        "b": 'Zie [de kaart]({{< ref "/a#de-kaart-van-de-stad" >}}) in het andere stuk.\n',
+    }
+    for name, body in pages.items():
+        (tmp_path / "content" / name).mkdir(parents=True)
+        (tmp_path / "content" / name / "index.md").write_text(body, encoding="utf-8")
+    result = run(["batch", "--engine", "pseudo", "--from", "nl", tmp_path / "content"])
+    assert result.exit_code == 0, result.output
+    english = (tmp_path / "content" / "a" / "index.en.md").read_text(encoding="utf-8")
+    assert strip_provenance(english) == (
+        "## Dé káárt ván dé stád {#de-kaart-van-de-stad}\n\n## Zóndér línk\n\n"
+        "Tékst óvér dé stád.\n"
+    )

@@ -89,6 +89,8 @@ class Options:
     """Front-matter keys whose terms go through the glossary only (``tags`` …); empty: none."""
     goldmark: Goldmark = HUGO_DEFAULTS
     """The site's ``markup.goldmark`` settings that decide heading ids."""
+    linked: frozenset[str] = frozenset()
+    """Heading ids that links on other pages point to (``ref "x#id"``): kept too."""
     site_language: str | None = None
     """The language the site declares (Hugo's defaultContentLanguage, the source-language
     setting): a page too short or unclear to tell follows it instead of being skipped."""
@@ -240,6 +242,7 @@ def load(path: Path, options: Options = Options(), *, text: str | None = None) -
             alt_texts=options.alt_texts,
             parameters=options.shortcode_parameters,
             goldmark=options.goldmark,
+            linked=options.linked,
         )
     except NestingError as exc:
         raise InputError(
@@ -476,6 +479,23 @@ def _result(plan: _Plan, engine: Engine) -> Result:
                 article.unkept_ids,
             )
     return Result(article.path, "failed", None, article.language, plan.error, stats)
+
+
+def site_links(folder: Path) -> frozenset[str]:
+    """The heading ids that pages under ``folder`` link to on other pages.
+
+    A page does not know who links into it, so every page keeps any heading id
+    some page of the site points to; one that happens to share it only gains an
+    explicit id equal to the one Hugo gives it anyway.
+    """
+    found: set[str] = set()
+    for path in sorted(folder.rglob("*.md")):
+        try:
+            text, _ = read(path)
+        except TranslatorError:
+            continue  # an unreadable page is reported when it is translated itself
+        found |= segment.page_link_targets(text)
+    return frozenset(found)
 
 
 def unkept_id(anchor: str) -> str:

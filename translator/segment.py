@@ -111,6 +111,8 @@ _CODE_SHORTCODE = re.compile(
 _ALERT = re.compile(r"\[![A-Za-z]+\][-+]?")
 # The fragment of a link target or ref shortcode: `](#id)`, `](../x/#id)`, `ref "x#id"`.
 _FRAGMENT = re.compile(r"""\]\(\s*<?[^)\s#"'<>]*#([^)\s>"']+)|ref\s+"[^"#]*#([^"]+)["]""")
+# The same, into another page only: `](../x/#id)`, `ref "x#id"`, `relref "x#id"`.
+_PAGE_FRAGMENT = re.compile(r"""\]\(\s*<?[^)\s#"'<>]+#([^)\s>"']+)|ref\s+"[^"#]+#([^"]+)["]""")
 # Goldmark attributes: ``{#id .class key="value"}``.
 _ATTRIBUTE = r"""(?:[#.][\w-]+|[\w-]+=(?:"[^"\n]*"|'[^'\n]*'|[^\s{}"']+))"""
 _ATTRIBUTES = rf"\{{[ \t]*{_ATTRIBUTE}(?:[ \t]+{_ATTRIBUTE})*[ \t]*\}}"
@@ -230,6 +232,7 @@ def segment_body(
     alt_texts: bool = True,
     parameters: Parameters = VISIBLE_PARAMETERS,
     goldmark: Goldmark = HUGO_DEFAULTS,
+    linked: frozenset[str] = frozenset(),
 ) -> list[Segment]:
     """Split a Markdown body into segments.
 
@@ -237,13 +240,14 @@ def segment_body(
     front matter), so that segment offsets and line numbers are the file's.
     ``alt_texts`` makes image alt texts and image and link titles prose, and
     ``parameters`` the values of those shortcode parameters; ``goldmark`` says
-    how Hugo gives headings their ids.
+    how Hugo gives headings their ids, and ``linked`` are the ids other pages link
+    to, which a heading keeps as well as those its own page links to.
     """
     index = LineIndex(raw)
     tokens, env = parse_blocks(index.normalized)
     regions = [(m.start(), m.end()) for m in _CODE_SHORTCODE.finditer(raw)]
     segments = []
-    targets = link_targets(index.unmasked)
+    targets = link_targets(index.unmasked) | linked
     texts = _Texts(alt_texts, parameters, goldmark)
     for kind, source in _inline_sources(tokens, index, targets, texts):
         atoms = _atoms(source, inline_events(source.content, env), index)
@@ -504,6 +508,11 @@ def unkept_ids(raw: str, goldmark: Goldmark) -> list[tuple[int, str]]:
             if anchor is not None:
                 found.append((token.map[0] + 1, anchor))
     return found
+
+
+def page_link_targets(text: str) -> set[str]:
+    """The fragments that links and ref shortcodes in ``text`` point to on other pages."""
+    return {a or b for a, b in _PAGE_FRAGMENT.findall(text)}
 
 
 def link_targets(text: str) -> set[str]:

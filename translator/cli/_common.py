@@ -16,6 +16,7 @@ from translator.config import Settings, load_settings
 from translator.errors import TranslatorError
 from translator.glossary import Glossary
 from translator.markdown import Goldmark
+from translator.pipeline import site_links
 
 # Not readable=True: one unreadable file fails that file, not the whole command.
 _PATHS = click.argument(
@@ -224,6 +225,16 @@ def goldmark(where: Path) -> Goldmark:
         return Goldmark() if site is None else site.markdown()
     except TranslatorError as exc:
         raise click.ClickException(str(exc)) from None
+
+
+def linked_ids(where: Path) -> frozenset[str]:
+    """Heading ids linked from other pages of the site's content (or of ``where``)."""
+    try:
+        site = hugo.find_site(where)
+    except TranslatorError as exc:
+        raise click.ClickException(str(exc)) from None
+    folder = site.content_dir if site is not None and site.content_dir.is_dir() else where
+    return site_links(folder if folder.is_dir() else folder.parent)
 
 
 def _glossary(settings: Settings) -> Glossary | None:

@@ -22,6 +22,7 @@ from translator.cli._common import (
     decode_bar,
     examples,
     goldmark,
+    linked_ids,
     main,
     plural,
     site_language,
@@ -117,6 +118,7 @@ def batch(
         shortcode_parameters=settings.visible_parameters,
         taxonomies=taxonomy_keys(settings, root),
         goldmark=goldmark(root),
+        linked=linked_ids(root),
         site_language=site_language(settings, root),
     )
     chosen: batch_module.Layout = "tree" if layout == "tree" else "bundle"

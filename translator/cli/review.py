@@ -14,6 +14,7 @@ from translator.cli._common import (
     _settings,
     examples,
     goldmark,
+    linked_ids,
     main,
     plural,
     site_language,
@@ -95,6 +96,7 @@ def review(
         shortcode_parameters=settings.visible_parameters,
         taxonomies=taxonomy_keys(settings, root),
         goldmark=goldmark(root),
+        linked=linked_ids(root),
         site_language=site_language(settings, root),
     )
     page = review_page.render_page(

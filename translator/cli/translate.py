@@ -25,6 +25,7 @@ from translator.cli._common import (
     decode_bar,
     examples,
     goldmark,
+    linked_ids,
     main,
     site_language,
     taxonomy_keys,
@@ -100,6 +101,7 @@ def translate(
         shortcode_parameters=settings.visible_parameters,
         taxonomies=taxonomy_keys(settings, paths[0]),
         goldmark=goldmark(paths[0]),
+        linked=linked_ids(paths[0]),
         site_language=site_language(settings, paths[0]),
     )
     loaded: list[Engine] = []
