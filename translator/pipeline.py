@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -489,7 +490,9 @@ def site_links(folder: Path) -> frozenset[str]:
     explicit id equal to the one Hugo gives it anyway.
     """
     found: set[str] = set()
-    for path in sorted(folder.rglob("*.md")):
+    # os.walk skips what it cannot list (a path too long, no permission): batch reports those.
+    paths = (Path(top, name) for top, _, names in os.walk(folder) for name in names)
+    for path in sorted(p for p in paths if p.suffix == ".md"):
         try:
             text, _ = read(path)
         except TranslatorError:
