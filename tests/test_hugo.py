@@ -485,3 +485,24 @@ def test_headings_that_other_pages_link_to_keep_their_dutch_ids(tmp_path: Path) 
         "## Dé káárt ván dé stád {#de-kaart-van-de-stad}\n\n## Zóndér línk\n\n"
         "Tékst óvér dé stád.\n"
     )
+
+
+def test_a_new_link_from_another_page_makes_the_linked_page_stale(tmp_path: Path) -> None:
+    (tmp_path / "hugo.toml").write_text("[languages.nl]\n[languages.en]\n", encoding="utf-8")
+    pages = {"a": "## De kaart van de stad\n\nTekst over de stad.\n", "b": "Een andere tekst.\n"}
+    for name, body in pages.items():
+        (tmp_path / "content" / name).mkdir(parents=True)
+        (tmp_path / "content" / name / "index.md").write_text(body, encoding="utf-8")
+    english = tmp_path / "content" / "a" / "index.en.md"
+    command = ["batch", "--engine", "pseudo", "--from", "nl", tmp_path / "content"]
+    assert run(command).exit_code == 0
+    assert "{#" not in english.read_text(encoding="utf-8")
+    link = 'Zie [de kaart]({{< relref "a#de-kaart-van-de-stad" >}}).\n'
+    (tmp_path / "content" / "b" / "index.md").write_text(link, encoding="utf-8")
+    result = run(command)
+    assert "translated content/a/index.md" in result.output.replace(str(tmp_path) + "/", "")
+    assert "{#de-kaart-van-de-stad}" in english.read_text(encoding="utf-8")
+    (tmp_path / "content" / "b" / "index.md").write_text("Geen link.\n", encoding="utf-8")
+    run(command)
+    assert "{#" not in english.read_text(encoding="utf-8")
+    assert "2 files: 0 translated, 2 up to date" in run(command).output

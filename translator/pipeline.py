@@ -23,9 +23,8 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import os
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -124,6 +123,8 @@ class Article:
     """Front-matter keys whose terms are translated through the glossary only."""
     unkept_ids: tuple[tuple[int, str], ...] = ()
     """(line, id) of linked headings whose Dutch id the English page cannot keep."""
+    linked: frozenset[str] = frozenset()
+    """Heading ids that other pages of the site link to."""
 
     @property
     def head(self) -> str:
@@ -280,6 +281,7 @@ def load(path: Path, options: Options = Options(), *, text: str | None = None) -
         plain=plain,
         parameters=options.shortcode_parameters,
         taxonomies=options.taxonomies if fm.format is not None else (),
+        linked=options.linked,
         unkept_ids=tuple(
             (fm.body_line + line - 1, anchor)
             for line, anchor in segment.unkept_ids(text[fm.end :], options.goldmark)
@@ -482,23 +484,38 @@ def _result(plan: _Plan, engine: Engine) -> Result:
     return Result(article.path, "failed", None, article.language, plan.error, stats)
 
 
-def site_links(folder: Path) -> frozenset[str]:
-    """The heading ids that pages under ``folder`` link to on other pages.
+def site_links(pages: Iterable[Path]) -> frozenset[str]:
+    """The heading ids that these pages (the site's Dutch ones) link to on other pages.
 
     A page does not know who links into it, so every page keeps any heading id
     some page of the site points to; one that happens to share it only gains an
     explicit id equal to the one Hugo gives it anyway.
     """
     found: set[str] = set()
-    # os.walk skips what it cannot list (a path too long, no permission): batch reports those.
-    paths = (Path(top, name) for top, _, names in os.walk(folder) for name in names)
-    for path in sorted(p for p in paths if p.suffix == ".md"):
+    for path in pages:
         try:
             text, _ = read(path)
         except TranslatorError:
             continue  # an unreadable page is reported when it is translated itself
         found |= segment.page_link_targets(text)
     return frozenset(found)
+
+
+def links_record(article: Article) -> dict[str, str]:
+    """What the provenance records about links from other pages, when the site has any:
+    a hash of them all (unchanged: nothing to check) and the ids this page kept for them."""
+    if not article.linked:
+        return {}
+    return {"site_links_sha256": links_hash(article.linked), "linked_ids": linked_kept(article)}
+
+
+def linked_kept(article: Article) -> str:
+    """The ids this page keeps because other pages link to them, as the record has them."""
+    return " ".join(sorted(segment.added_ids(article.plain) & article.linked))
+
+
+def links_hash(linked: frozenset[str]) -> str:
+    return hashlib.sha256(" ".join(sorted(linked)).encode("utf-8")).hexdigest()
 
 
 def unkept_id(anchor: str) -> str:
@@ -635,6 +652,7 @@ def _assemble(plan: _Plan, engine: Engine) -> str:
         i: plan.rebuilt[i] if i in plan.rebuilt else article.segments[i].source_in(article.raw)
         for i in keys
     }
+    record.update(links_record(article))
     human = plan.kept.human & (plan.reused - plan.fallback)
     if human:  # corrections kept: a person's work, whatever hash they now have
         record["human"] = " ".join(keys[i] for i in sorted(human) if i in keys)

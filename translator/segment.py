@@ -510,6 +510,19 @@ def unkept_ids(raw: str, goldmark: Goldmark) -> list[tuple[int, str]]:
     return found
 
 
+_ADDED_ID = re.compile(f"{ADDED_OPEN} ?\\{{?#([^\\s}}{ADDED_CLOSE}]+)")
+
+
+def added_ids(segments: Sequence[Segment]) -> set[str]:
+    """The heading ids that segmentation added explicitly to these segments."""
+    return {
+        found.group(1)
+        for s in segments
+        for atom in s.atoms
+        for found in _ADDED_ID.finditer(atom.text)
+    }
+
+
 def page_link_targets(text: str) -> set[str]:
     """The fragments that links and ref shortcodes in ``text`` point to on other pages."""
     return {a or b for a, b in _PAGE_FRAGMENT.findall(text)}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 import threading
@@ -234,7 +235,15 @@ def linked_ids(where: Path) -> frozenset[str]:
     except TranslatorError as exc:
         raise click.ClickException(str(exc)) from None
     folder = site.content_dir if site is not None and site.content_dir.is_dir() else where
-    return site_links(folder if folder.is_dir() else folder.parent)
+    return site_links(_dutch_pages(folder if folder.is_dir() else folder.parent))
+
+
+def _dutch_pages(folder: Path) -> list[Path]:
+    """The Markdown pages under ``folder`` but translator's English ones, which follow
+    their Dutch source (and may be a run behind). os.walk skips what it cannot list
+    (a path too long, no permission): batch reports those."""
+    paths = (Path(top, name) for top, _, names in os.walk(folder) for name in names)
+    return sorted(p for p in paths if p.suffix == ".md" and not output.is_translation(p))
 
 
 def _glossary(settings: Settings) -> Glossary | None:
