@@ -494,7 +494,8 @@ def test_a_new_link_from_another_page_makes_the_linked_page_stale(tmp_path: Path
         (tmp_path / "content" / name).mkdir(parents=True)
         (tmp_path / "content" / name / "index.md").write_text(body, encoding="utf-8")
     english = tmp_path / "content" / "a" / "index.en.md"
-    command = ["batch", "--engine", "pseudo", "--from", "nl", tmp_path / "content"]
+    content: str | Path = tmp_path / "content"
+    command = ["batch", "--engine", "pseudo", "--from", "nl", content]
     assert run(command).exit_code == 0
     assert "{#" not in english.read_text(encoding="utf-8")
     link = 'Zie [de kaart]({{< relref "a#de-kaart-van-de-stad" >}}).\n'
