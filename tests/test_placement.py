@@ -18,6 +18,7 @@ from tests.conftest import CONTENT, GLOSSARY, SHARED
 from tests.htmlshape import html_shape
 from translator import glossary
 from translator.engines.argos import ArgosEngine
+from translator.engines.pseudo import PseudoEngine
 from translator.front_matter import body_offset
 from translator.markdown import render
 from translator.memory import Entry, Memory
@@ -216,6 +217,23 @@ def test_adherence_counts_occurrences_and_flags_duplicates(tmp_path: Path) -> No
         (3, "gemeenten", "duplicated"),
     ]
     assert result.stats.terms_present == result.stats.terms_expected == 2
+
+
+def test_adherence_does_not_count_targets_inside_markup(tmp_path: Path) -> None:
+    """A target in a URL or a reference label is no use of the term (no false duplicate)."""
+    path = tmp_path / "index.md"
+    source = (
+        'Zie de [website van de VNG](https://www.vng.nl/ "VNG") en de\n'
+        "[handreiking van het Kadaster].\n\n"
+        "[handreiking van het Kadaster]: https://example.nl/kadaster\n"
+    )
+    options = Options(source_language="nl", glossary=glossary.load(GLOSSARY))
+    article = load_article(path, options, text=source)
+    [result] = translate_articles([article], PseudoEngine(), options.glossary)
+    assert result.text is not None and "][handreiking van het Kadaster]" in result.text
+    assert result.misses == ()
+    # VNG in the text and in the (translated) title, Kadaster in the link text
+    assert result.stats.terms_present == result.stats.terms_expected == 3
 
 
 def test_marked_spans_are_decoded_in_the_same_batch(tmp_path: Path) -> None:

@@ -446,7 +446,7 @@ def _misses(plan: _Plan) -> list[TermMiss]:
     """
     misses = []
     for i, protected in plan.protected.items():
-        english = plan.rebuilt.get(i, "")
+        english = _prose_of(plan.rebuilt.get(i, ""), protected)
         uses = [u for u in protected.terms if u is not None]
         line = plan.article.segments[i].line
         # A guided term (a verb) may take any form that fits the Dutch one.
@@ -467,6 +467,24 @@ def _misses(plan: _Plan) -> list[TermMiss]:
                 for problem in problems
             ]
     return misses
+
+
+_MARKS = dict.fromkeys(map(ord, segment.LABEL_OPEN + segment.ADDED_OPEN + segment.ADDED_CLOSE))
+
+
+def _prose_of(english: str, protected: protect.Protected) -> str:
+    """The English without the segment's markup, which stays as in the Dutch.
+
+    A target inside a URL, a link label or a title (``www.vng.nl``, ``[handreiking
+    van het Kadaster]``) is not a use of the term, in Dutch or in English. Markup
+    that segmentation added (a reference label) may or may not be in the English.
+    """
+    for k, source in enumerate(protected.sources):
+        if protected.term(k) is not None or not source:
+            continue
+        full = source.translate(_MARKS)
+        english = english.replace(full if full in english else segment.as_written(source), " ", 1)
+    return english
 
 
 def _occurrences(target: str, english: str) -> int:

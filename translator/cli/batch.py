@@ -118,7 +118,7 @@ def batch(
     chosen: batch_module.Layout = "tree" if layout == "tree" else "bundle"
     try:
         for warning in hugo.site_warnings(root):
-            click.secho(f"warning: {warning}", fg="yellow", err=True)
+            click.secho(f"Warning: {warning}", fg="yellow", err=True)
         with contextlib.ExitStack() as stack:
             if not check:
                 stack.enter_context(batch_module.locked(root, wait=wait))
