@@ -137,6 +137,13 @@ def test_a_code_span_is_a_word_placeholder() -> None:
     assert protect(seg).keyed == "De stad gebruikt ⟦1⟧ en ⟦2⟧ ⟦3⟧ ⟦4⟧."  # keys unchanged
 
 
+def test_literal_placeholder_brackets_reach_the_engine_as_placeholders() -> None:
+    [seg] = segment_body("Het deel ⟦x⟧ van **x** is ⟦1⟧.\n")
+    protected = protect(seg)
+    assert protected.text == "Het deel ⟦1⟧x⟦2⟧ van ⟦3⟧x⟦4⟧ is ⟦5⟧1⟦6⟧."
+    assert protected.sources == ("⟦", "⟧", "**", "**", "⟦", "⟧")
+
+
 class _Stutter(ReorderingModel):
     """Writes one English word twice, or glued to the next one, as real models do."""
 

@@ -99,7 +99,7 @@ def protect(segment: Segment, glossary: Glossary | None = None) -> Protected:
     """Build the engine's view of a segment; glossary terms become term placeholders."""
     builder = _Builder()
     region: list[Atom] = []
-    for atom in segment.atoms:
+    for atom in _brackets_protected(segment.atoms):
         if atom.kind is AtomKind.PROTECTED:
             builder.region(region, glossary)
             region = []
@@ -108,6 +108,29 @@ def protect(segment: Segment, glossary: Glossary | None = None) -> Protected:
             region.append(atom)
     builder.region(region, glossary)
     return builder.result()
+
+
+_BRACKET = re.compile(r"[⟦⟧]")
+
+
+def _brackets_protected(atoms: Sequence[Atom]) -> list[Atom]:
+    """Make each ``⟦`` or ``⟧`` of the prose a markup span of its own.
+
+    They are the placeholders' brackets: left in the prose, the engine's output
+    would hold placeholders nobody made (maths writes ``⟦x⟧``). As markup they go
+    round the engine and come back verbatim, byte for byte.
+    """
+    out: list[Atom] = []
+    for atom in atoms:
+        if atom.kind is not AtomKind.TEXT or _BRACKET.search(atom.text) is None:
+            out.append(atom)
+            continue
+        # Offsets are those of the whole atom: the builder reads kinds and texts only.
+        for piece in re.split(r"([⟦⟧])", atom.text):
+            kind = AtomKind.PROTECTED if _BRACKET.fullmatch(piece) else AtomKind.TEXT
+            if piece:
+                out.append(Atom(kind, atom.start, atom.end, piece))
+    return out
 
 
 class _Builder:
