@@ -46,11 +46,12 @@ def test_markup_survives_real_decoding(installed: Path, tmp_path: Path) -> None:
         'De *gemeenten* delen [resultaten](https://x.nl "Titel") met `elkaar` en '
         "![kaart](kaart.png) de stad.\n"
     )
-    # The link title and alt text are prose too; the word-for-word model knows "kaart",
-    # not "Titel", and reads the link text glued to its title ("resultatenTitel").
+    # The link title and alt text are prose too, each translated on its own (a title
+    # decoded glued to its link text read "resultatenTitel"); the model knows "kaart",
+    # not "Titel".
     assert translate_one(tmp_path, source) == (
         "# The **municipalities** and the city\n\n"
-        'The *municipalities* share [resultaten](https://x.nl "Titel") with `elkaar` and '
+        'The *municipalities* share [results](https://x.nl "Titel") with `elkaar` and '
         "![map](kaart.png) the city.\n"
     )
 

@@ -24,7 +24,8 @@ from translator.markdown import render
 from translator.memory import Entry, Memory
 from translator.pipeline import Options, translate_articles, translate_paths, translate_text
 from translator.pipeline import load as load_article
-from translator.protect import PlaceholderError, protect, split
+from translator.protect import PlaceholderError, Units, protect, split
+from translator.protect import units as protect_units
 from translator.segment import segment_body
 from translator.testing import ATTENTION_MODES, ReorderingModel, Word, reordering_engine
 from translator.verify import compare
@@ -136,6 +137,13 @@ def test_a_code_span_is_a_word_placeholder() -> None:
     assert protect(seg).keyed == "De stad gebruikt ⟦1⟧ en ⟦2⟧ ⟦3⟧ ⟦4⟧."  # keys unchanged
 
 
+def test_literal_placeholder_brackets_reach_the_engine_as_placeholders() -> None:
+    [seg] = segment_body("Het deel ⟦x⟧ van **x** is ⟦1⟧.\n")
+    protected = protect(seg)
+    assert protected.text == "Het deel ⟦1⟧x⟦2⟧ van ⟦3⟧x⟦4⟧ is ⟦5⟧1⟦6⟧."
+    assert protected.sources == ("⟦", "⟧", "**", "**", "⟦", "⟧")
+
+
 class _Stutter(ReorderingModel):
     """Writes one English word twice, or glued to the next one, as real models do."""
 
@@ -234,6 +242,65 @@ def test_adherence_does_not_count_targets_inside_markup(tmp_path: Path) -> None:
     assert result.misses == ()
     # VNG in the text and in the (translated) title, Kadaster in the link text
     assert result.stats.terms_present == result.stats.terms_expected == 3
+
+
+_OWN_TEXTS = (
+    'Morgen deelt de gemeente ![Kaart van de stad](k.png "De kaart van de proefopstelling") '
+    'met [de provincie](https://x.nl "Over het programma").\n\n'
+    '{{< figure src="kaart.png" caption="De kaart van de gemeente" alt="Een kaart" >}}\n'
+)
+
+
+def test_alt_texts_titles_and_parameters_are_texts_of_their_own(tmp_path: Path) -> None:
+    article = load_article(tmp_path / "index.md", Options(source_language="nl"), text=_OWN_TEXTS)
+    [sentence, figure] = [protect(s) for s in article.segments if s.translatable]
+    units = protect_units(sentence)
+    assert units.main == "Morgen deelt de gemeente ⟦1=⟧ met ⟦4⟧de provincie⟦5⟧."
+    assert [inner for _, inner, _ in units.own] == [
+        "Kaart van de stad",
+        "De kaart van de proefopstelling",
+        "Over het programma",
+    ]
+    assert [inner for _, inner, _ in protect_units(figure).own] == [
+        "De kaart van de gemeente",
+        "Een kaart",
+    ]
+    translated = {t: t.upper() for t in units.texts}
+    assert units.join(translated) == (
+        "MORGEN DEELT DE GEMEENTE ⟦1=⟧KAART VAN DE STAD⟦2⟧DE KAART VAN DE PROEFOPSTELLING⟦3⟧ "
+        "MET ⟦4⟧DE PROVINCIE⟦5⟧OVER HET PROGRAMMA⟦6⟧."
+    )
+
+
+@pytest.mark.parametrize(
+    ("dutch", "decoded", "written"),
+    [
+        ("kaart van de stad", "Map of the city", "map of the city"),  # lower case in Dutch
+        ("Kaart van de stad", "Map of the city", "Map of the city"),
+        ("maandag in de stad", "Monday in the city", "Monday in the city"),
+        ("ik en de stad", "I and the city", "I and the city"),
+        ("bag-gegevens", "BAG data", "BAG data"),
+    ],
+)
+def test_a_text_of_its_own_keeps_its_lower_case(dutch: str, decoded: str, written: str) -> None:
+    units = Units("⟦1⟧", (("⟦1⟧", dutch, "⟦2⟧"),))
+    assert units.join({dutch: decoded}) == f"⟦1⟧{written}⟦2⟧"
+
+
+@pytest.mark.parametrize("mode", ATTENTION_MODES)
+def test_a_title_is_not_decoded_with_its_sentence(tmp_path: Path, mode: str) -> None:
+    """A term in an image title stays in the title, written once (it used to land in the
+    paragraph as well: "![…](p.png \"De pilot setup\") pilot setup")."""
+    options = Options(source_language="nl", glossary=glossary.load(GLOSSARY))
+    article = load_article(tmp_path / "index.md", options, text=_OWN_TEXTS)
+    [result] = translate_articles([article], reordering_engine(tmp_path, mode), options.glossary)
+    assert result.text is not None and result.misses == () and result.stats.fallbacks == 0
+    assert result.text[body_offset(result.text) :] == (
+        "Tomorrow the municipality shares ![Map of the city](k.png "
+        '"The map of the pilot setup") with [the province](https://x.nl "About the programme").'
+        "\n\n"
+        '{{< figure src="kaart.png" caption="The map of the municipality" alt="A map" >}}\n'
+    )
 
 
 def test_marked_spans_are_decoded_in_the_same_batch(tmp_path: Path) -> None:

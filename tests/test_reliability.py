@@ -20,7 +20,7 @@ import pytest
 from tests.conftest import CONTENT, GLOSSARY, run
 from tests.test_batch import batch, edit_english
 from tests.test_review_page import chromium, parse
-from translator.batch import lock_path, locked
+from translator.batch import in_shard, lock_path, locked
 from translator.config import load_settings
 from translator.previous import read_previous
 
@@ -332,7 +332,7 @@ def test_odd_english_files_and_link_loops_fail_their_article_only(site: Path) ->
     assert "is a directory" in done["by"]["over-t3d/index.md"]["error"]
     assert "symbolic link loop" in done["by"]["l1.md"]["error"]
     news = done["by"]["nieuws/samenwerking-3d-gemeenten/index.md"]
-    assert news["status"] == "failed"
+    assert news["status"] == "needs-review"  # a broken record is a person's to mend
     assert "machine_translation record is not valid YAML" in news["error"]
     assert done["totals"]["translated"] == 2
 
@@ -613,3 +613,82 @@ def test_placeholder_brackets_in_a_glossary_are_a_lint_error(tmp_path: Path) -> 
     result = run(["glossary", "lint", terms])
     assert result.exit_code == 1
     assert "en contains ⟦ or ⟧, which translator keeps for placeholders" in result.output
+
+
+def test_a_conflict_is_reported_by_every_shard_that_owns_either_file(site: Path) -> None:
+    bundle = site / "over-t3d"
+    shutil.copy(bundle / "index.md", bundle / "index.nl.md")
+    pair = [bundle / "index.md", bundle / "index.nl.md"]
+    # A shard count that puts the two files in different shards: each sees only one.
+    n = next(
+        n
+        for n in range(2, 20)
+        if in_shard(pair[0], site, (1, n)) != in_shard(pair[1], site, (1, n))
+    )
+    reported = set()
+    for k in range(1, n + 1):
+        owned = [p for p in pair if in_shard(p, site, (k, n))]
+        for args in ((), ("--check",)):
+            done = batch(site, "--shard", f"{k}/{n}", *args)
+            for path in owned:
+                entry = done["by"][f"over-t3d/{path.name}"]
+                assert entry["status"] == "failed"
+                assert "index.md and index.nl.md would both be translated" in entry["error"]
+                assert done["exit"] == 1
+                reported.add(path.name)
+    assert reported == {"index.md", "index.nl.md"}
+    assert not (bundle / "index.en.md").exists()
+
+
+def test_placeholder_brackets_in_an_article_come_back_byte_for_byte(tmp_path: Path) -> None:
+    article = tmp_path / "index.md"
+    article.write_text(
+        "---\ntitle: De verzameling ⟦1⟧\n---\n\n"
+        "De gemeente schrijft **vaak** ⟦x⟧ voor het gehele deel, en ⟦1⟧ of ⟦2=⟧ of ⟧ los.\n",
+        "utf-8",
+    )
+    english = article.with_name("index.en.md")
+    result = run(["translate", "--engine", "pseudo", "--from", "nl", article])
+    assert result.exit_code == 0, result.output
+    text = english.read_text("utf-8")
+    assert "title: Dé vérzámélíng ⟦1⟧\n" in text
+    assert "**váák** ⟦x⟧ vóór hét géhélé déél, én ⟦1⟧ óf ⟦2=⟧ óf ⟧ lós.\n" in text
+    again = run(["translate", "--engine", "pseudo", "--from", "nl", article])
+    assert again.exit_code == 0 and english.read_text("utf-8") == text
+
+
+def test_a_record_with_a_duplicated_key_leaves_that_article_for_review(site: Path) -> None:
+    batch(site)
+    english = site / "over-t3d" / "index.en.md"
+    text = english.read_text("utf-8")
+    assert '  engine: "pseudo"\n' in text
+    english.write_text(text.replace('  engine: "pseudo"\n', '  engine: "pseudo"\n' * 2), "utf-8")
+    broken = english.read_bytes()
+    change_dutch(site, "Het programma heeft drie doelen:", "Het programma heeft vier doelen:")
+    for args, code in ((("--check",), 1), ((), 0)):
+        done = batch(site, *args)
+        assert done["exit"] == code
+        entry = done["by"]["over-t3d/index.md"]
+        assert entry["status"] == "needs-review"
+        assert 'found duplicate key "engine"' in entry["error"]
+        assert done["totals"]["up-to-date"] == 4
+    assert english.read_bytes() == broken
+    cleaned = run(["clean", "--dry-run", site])
+    assert cleaned.exit_code == 0, cleaned.output
+    assert "over-t3d/index.en.md: its record cannot be read" in cleaned.output
+    assert run(["translate", "--engine", "pseudo", site / "over-t3d" / "index.md"]).exit_code == 1
+    assert english.read_bytes() == broken
+
+
+def test_output_to_dev_null_says_why_and_what_to_do_instead(site: Path) -> None:
+    source = site / "over-t3d" / "index.md"
+    done = cli("translate", "--engine", "pseudo", "-o", "/dev/null", source, timeout=20)
+    assert done.returncode == 1, done.stderr
+    message = " ".join(done.stderr.split())
+    assert "the output /dev/null is a character device, not a regular file" in message
+    assert "reads and replaces only regular files" in message
+    assert "Use -o - to write the English to stdout (-o - > /dev/null discards it)" in message
+    assert "run translator segments on the source" in message
+    assert "did not write" not in message
+    assert stat.S_ISCHR(Path("/dev/null").stat().st_mode)
+    assert not source.with_name("index.en.md").exists()

@@ -238,8 +238,10 @@ def freshness(
     head = files.read_bytes(target, files.RECORD_LIMIT)  # the record is at the top
     try:
         record = read_record(head.decode("utf-8", errors="replace"))
-    except TranslatorError as exc:
-        raise OutputError(exc.message, path=target) from None
+    except TranslatorError:
+        # Ours, but someone broke the record (a bad quote, a duplicated key): stale, so
+        # that reading it in full marks it for review rather than failing the run.
+        return "forced" if force else "record broken"
     if record is None:
         if force:
             return "forced"
@@ -632,13 +634,17 @@ def _survey(
 ) -> tuple[list[Item], list[Item]]:
     items, stale = [], []
     unreadable: list[TranslatorError] = []
-    for source in find_articles(root, layout, unreadable):
+    sources = find_articles(root, layout, unreadable)
+    rivals = _rivals(sources, root, layout)
+    for source in sources:
         if not in_shard(source, root, shard):
             continue
         item = Item(source, None)
         items.append(item)
         try:
             item.target = target_for(source, root, layout)
+            if source in rivals:
+                raise _conflict(source, rivals[source], item.target)
             confine(item.target, confinement(root, layout), "the English file")
             item.reason = freshness(source, item.target, options, force=force, writer=writer)
         except TranslatorError as exc:
@@ -653,32 +659,33 @@ def _survey(
             stale.append(item)
     for problem in unreadable:
         items.append(Item(Path(problem.path or root), None, "failed", error=str(problem)))
-    _conflicts(items, stale)
     return items, stale
 
 
-def _conflicts(items: Sequence[Item], stale: list[Item]) -> None:
-    """Fail sources that would write the same English file (``index.md`` and
-    ``index.nl.md`` in one bundle): each run would rewrite it from the other."""
-    by_target: dict[Path, list[Item]] = {}
-    for item in items:
-        if item.target is not None and item.status != "failed":
-            by_target.setdefault(item.target, []).append(item)
-    for target, group in by_target.items():
-        if len(group) < 2:
-            continue
-        names = " and ".join(i.source.name for i in group)
-        for item in group:
-            item.status = "failed"
-            item.error = str(
-                OutputError(
-                    f"{names} would both be translated into {target.name}; keep one Dutch "
-                    "source in the bundle (remove or rename the other)",
-                    path=item.source,
-                )
-            )
-            if item in stale:
-                stale.remove(item)
+def _rivals(sources: Sequence[Path], root: Path, layout: Layout) -> dict[Path, list[Path]]:
+    """Sources that would write the same English file (``index.md`` and ``index.nl.md``
+    in one bundle), each with the whole group: each run would rewrite it from the other.
+
+    Found over the whole tree, not one ``--shard``: the two files of a bundle hash
+    into different shards, and each shard must still see the conflict.
+    """
+    by_target: dict[Path, list[Path]] = {}
+    for source in sources:
+        try:
+            target = target_for(source, root, layout)
+        except TranslatorError:
+            continue  # the survey reports it for the source's own shard
+        by_target.setdefault(target, []).append(source)
+    return {s: group for group in by_target.values() if len(group) > 1 for s in group}
+
+
+def _conflict(source: Path, group: Sequence[Path], target: Path) -> OutputError:
+    names = " and ".join(s.name for s in group)
+    return OutputError(
+        f"{names} would both be translated into {target.name}; keep one Dutch "
+        "source in the bundle (remove or rename the other)",
+        path=source,
+    )
 
 
 def load_dutch(item: Item, options: Options) -> Article | None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from translator.errors import TranslatorError
 from translator.output import MARKDOWN_SUFFIXES
 from translator.previous import read_previous, read_record
 
@@ -49,8 +50,11 @@ def _judge(path: Path) -> Found | None:
         text = path.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return None
-    if read_record(text) is None:
-        return None  # a source, or a person's translation
+    try:
+        if read_record(text) is None:
+            return None  # a source, or a person's translation
+    except TranslatorError as exc:  # ours, but a person broke its record: theirs to mend
+        return Found(path, "keep", f"its record cannot be read: {exc.message}")
     previous = read_previous(path)
     if previous is None:
         return Found(path, "keep", "its record cannot be read")

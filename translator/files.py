@@ -218,6 +218,14 @@ def resolvable(path: Path) -> bool:
     return True
 
 
+def kind(path: Path) -> str:
+    """What a path that is not a regular file is (links followed), in words for a message."""
+    try:
+        return _kind(path.stat().st_mode)
+    except (OSError, RuntimeError):
+        return "special file"
+
+
 def _kind(mode: int) -> str:
     for test, name in (
         (stat.S_ISFIFO, "named pipe"),

@@ -83,9 +83,13 @@ def check_target(source: Path, target: Path, *, force: bool) -> None:
     if target.is_dir():
         raise OutputError(f"the output {target} is a directory; name a file", path=source)
     if files.exists(target) and not files.is_regular(target):
+        # Say why and what instead: -o /dev/null reads as "discard it", a fair wish.
         raise OutputError(
-            f"the output {target} is not a regular file (a device, pipe or socket); translator "
-            "reads and replaces only regular files. Use -o - to write to stdout",
+            f"the output {target} is a {files.kind(target)}, not a regular file; translator "
+            "reads and replaces only regular files, so that it never reads a device or pipe "
+            "without end nor turns one into a file. Use -o - to write the English to stdout "
+            "(-o - > /dev/null discards it); to see what would be translated without writing "
+            "anything, run translator segments on the source",
             path=source,
         )
     if target.exists() and not force and not written_by_translator(target):

@@ -385,7 +385,9 @@ def translate_articles(
     index): they are not sent to the engine, but still verified.
     """
     plans = [_Plan(a, glossary, (reuse or {}).get(a.path, Kept())) for a in articles]
-    primary = _translate_unique(engine, [p.protected[i].text for p in plans for i in p.fresh])
+    units = {p.protected[i].text: protect.units(p.protected[i]) for p in plans for i in p.fresh}
+    decoded = _translate_unique(engine, [t for u in units.values() for t in u.texts])
+    primary = {text: u.join(decoded) for text, u in units.items()}
     unsure: set[str] = getattr(engine, "uncertain", set())
     for plan in plans:
         for i in plan.fresh:
@@ -393,7 +395,9 @@ def translate_articles(
                 plan.fallback.add(i)
         plan.isolate()
         plan.uncertain = {
-            i for i in plan.fresh if plan.protected[i].text in unsure and i not in plan.fallback
+            i
+            for i in plan.fresh
+            if i not in plan.fallback and unsure.intersection(units[plan.protected[i].text].texts)
         }
 
     requests = [

@@ -99,9 +99,10 @@ def read_record(text: str) -> dict[str, Any] | None:
         try:
             data = load_yaml_record(found.group(0))
         except YAMLError as exc:
+            problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
             raise FrontMatterError(
                 f"the {front_matter.PROVENANCE_KEY} record is not valid YAML "
-                f"({str(exc).splitlines()[0]}); undo the edit to it, or delete the file to "
+                f"({problem}); undo the edit to it, or delete the file to "
                 "translate the article afresh",
             ) from None
     elif fence == "+++" and (found := _TOML_RECORD.search(head)):

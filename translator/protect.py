@@ -14,7 +14,7 @@ pipeline falls back.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from translator.glossary import Glossary, TermMatch
@@ -99,7 +99,7 @@ def protect(segment: Segment, glossary: Glossary | None = None) -> Protected:
     """Build the engine's view of a segment; glossary terms become term placeholders."""
     builder = _Builder()
     region: list[Atom] = []
-    for atom in segment.atoms:
+    for atom in _brackets_protected(segment.atoms):
         if atom.kind is AtomKind.PROTECTED:
             builder.region(region, glossary)
             region = []
@@ -108,6 +108,29 @@ def protect(segment: Segment, glossary: Glossary | None = None) -> Protected:
             region.append(atom)
     builder.region(region, glossary)
     return builder.result()
+
+
+_BRACKET = re.compile(r"[⟦⟧]")
+
+
+def _brackets_protected(atoms: Sequence[Atom]) -> list[Atom]:
+    """Make each ``⟦`` or ``⟧`` of the prose a markup span of its own.
+
+    They are the placeholders' brackets: left in the prose, the engine's output
+    would hold placeholders nobody made (maths writes ``⟦x⟧``). As markup they go
+    round the engine and come back verbatim, byte for byte.
+    """
+    out: list[Atom] = []
+    for atom in atoms:
+        if atom.kind is not AtomKind.TEXT or _BRACKET.search(atom.text) is None:
+            out.append(atom)
+            continue
+        # Offsets are those of the whole atom: the builder reads kinds and texts only.
+        for piece in re.split(r"([⟦⟧])", atom.text):
+            kind = AtomKind.PROTECTED if _BRACKET.fullmatch(piece) else AtomKind.TEXT
+            if piece:
+                out.append(Atom(kind, atom.start, atom.end, piece))
+    return out
 
 
 class _Builder:
@@ -181,6 +204,122 @@ class _Builder:
             tuple(self.break_sources),
             tuple(self.terms),
         )
+
+
+# Markup that opens a text of its own inside a segment: an image's alt text (``![``),
+# a link's or image's title (``](url "``), a shortcode parameter (`` caption="``).
+_OPENS_TEXT = re.compile(r"""(?:^!\[|(?:^|[\s=])["'(])$""")
+_CLOSER = {"[": "]", '"': '"', "'": "'", "(": ")"}
+
+
+@dataclass(frozen=True, slots=True)
+class Units:
+    """A segment's text as engines should see it: each text of its own apart.
+
+    An alt text, a title or a shortcode parameter is not part of the sentence
+    around it; decoded in one sentence with it, a model mixes their words (a
+    title's term lands in the paragraph, "De kaart" stays Dutch). ``main`` keeps
+    each such text's opening placeholder, and ``own`` holds (opening placeholder,
+    the text, its closing placeholder) in order, to translate on their own.
+    """
+
+    main: str
+    own: tuple[tuple[str, str, str], ...] = ()
+
+    @property
+    def texts(self) -> list[str]:
+        """What to send to the engine: the texts with prose."""
+        return [t for t in (self.main, *(inner for _, inner, _ in self.own)) if _has_letters(t)]
+
+    def join(self, translations: Mapping[str, str]) -> str:
+        """The whole segment's translation, each text back after its opening placeholder."""
+        out = translations.get(self.main, self.main)
+        for opener, inner, closer in self.own:
+            text = inner
+            if _has_letters(inner):
+                text = _keep_space(inner, _keep_case(inner, translations[inner]))
+            out = out.replace(opener, opener + text + closer, 1)
+        return out
+
+
+def units(protected: Protected) -> Units:
+    """Set apart the texts a segment holds besides its sentence (see ``Units``)."""
+    main: list[str] = []
+    own: list[tuple[str, str, str]] = []
+    opener = closer = inner = ""
+    cursor = 0
+    for match in [*PLACEHOLDER.finditer(protected.text), None]:
+        run = protected.text[cursor : match.start() if match else None]
+        token = match.group(0) if match else ""
+        number = int(match.group(1)) - 1 if match else -1
+        source = protected.sources[number] if match and protected.term(number) is None else ""
+        if opener and match is not None and source.startswith(closer):
+            own.append((opener, inner + run, token))
+            opener = closer = ""
+        elif opener:
+            inner += run + token  # a term, or text: part of this text of its own
+            if match is None or (source and protected.term(number) is None):
+                return Units(protected.text)  # not a plain text after all: as one sentence
+            cursor = match.end()
+            continue
+        else:
+            main.append(run + token)
+        opening = _OPENS_TEXT.search(source) if match else None
+        if opening is not None:
+            if source.endswith("![") and main:
+                # The image leaves the sentence whole: it stands there as a word.
+                token = placeholder(number + 1, word=True)
+                main[-1] = run + token
+            opener, closer, inner = token, _CLOSER[source[-1]], ""
+        if match is not None:
+            cursor = match.end()
+    return Units("".join(main), tuple(own)) if own else Units(protected.text)
+
+
+_FIRST_WORD = re.compile(r"[^\W\d_][\w'-]*")
+_CAPITALISED_IN_ENGLISH = frozenset(
+    [
+        "I",
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ]
+)
+
+
+def _keep_case(source: str, translated: str) -> str:
+    """A text that starts in lower case in Dutch (an alt text ``kaart``) does in English:
+    decoded on its own, a model capitalises it as a sentence."""
+    dutch, english = _FIRST_WORD.search(source), _FIRST_WORD.search(translated)
+    if dutch is None or english is None or not dutch.group(0)[0].islower():
+        return translated
+    word = english.group(0)
+    if word in _CAPITALISED_IN_ENGLISH or not word[0].isupper() or word[1:2].isupper():
+        return translated
+    return translated[: english.start()] + word[0].lower() + translated[english.start() + 1 :]
+
+
+def _keep_space(source: str, translated: str) -> str:
+    """The translation with the whitespace the source text had around it."""
+    lead = source[: len(source) - len(source.lstrip())]
+    trail = source[len(source.rstrip()) :]
+    return lead + translated.strip() + trail
 
 
 def runs(protected: Protected) -> list[str]:
