@@ -116,3 +116,12 @@ def test_a_new_glossary_entry_retranslates_the_article(site: Path) -> None:
     assert result.exit_code == 0, result.output
     english = (site / "content" / "a" / "index.en.md").read_text(encoding="utf-8")
     assert '  "unknown"]\n' in english
+
+
+def test_numbers_and_block_scalars_among_the_terms_stay_as_written(site: Path) -> None:
+    source = (
+        "---\ntitle: Over de gemeente\ntags:\n  - gemeenten\n  - 2024\n  - >-\n    gemeenten\n"
+        "---\n\nDe gemeente maakt een puntenwolk.\n"
+    )
+    english, _ = translated(site, source)
+    assert "tags:\n  - municipalities\n  - 2024\n  - >-\n    gemeenten\n" in english

@@ -105,25 +105,29 @@ def translate(head: str, keys: Sequence[str], glossary: Glossary | None, *, path
     fence, inner = found
     base = head.index("\n") + 1  # the inner text starts after the opening fence's line
     new = inner
+    replaced: dict[str, str] = {}
     for v in reversed(values(head, keys)):
         english = target(v.value, glossary)
         if english is None or english == v.value:
             continue
+        replaced[v.value] = english
         new = new[: v.start] + _emit(english, v, toml=fence == "+++") + new[v.end :]
     if new == inner:
         return head
-    _check(inner, new, fence, keys, glossary, path)
+    _check(inner, new, fence, keys, replaced, path)
     return head[:base] + new + head[base + len(inner) :]
 
 
 def _check(
-    inner: str, new: str, fence: str, keys: Sequence[str], glossary: Glossary | None, path: str
+    inner: str, new: str, fence: str, keys: Sequence[str], replaced: dict[str, str], path: str
 ) -> None:
     """Re-read both and prove that only the taxonomy terms changed, each to its target."""
     fmt: Literal["yaml", "toml"] = "yaml" if fence == "---" else "toml"
     before, after = load_data(inner, fmt, path), load_data(new, fmt, path)
-    expected = {k: _mapped(v, glossary) if k in keys else v for k, v in before.items()}
-    if expected != after:
+    others = {k: v for k, v in before.items() if k not in keys}
+    if others != {k: v for k, v in after.items() if k not in keys} or not all(
+        _as_replaced(before[k], after.get(k), replaced) for k in before if k in keys
+    ):
         raise FrontMatterError(
             "translating the taxonomy terms would change other values; "
             "report this with the file attached",
@@ -131,12 +135,11 @@ def _check(
         )
 
 
-def _mapped(value: Any, glossary: Glossary | None) -> Any:
-    if isinstance(value, str):
-        return target(value, glossary) or value
-    if isinstance(value, list):
-        return [_mapped(item, glossary) for item in value]
-    return value
+def _as_replaced(old: Any, new: Any, replaced: dict[str, str]) -> bool:
+    """Whether ``new`` is ``old`` with some of its terms replaced by their English."""
+    if isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
+        return all(_as_replaced(o, n, replaced) for o, n in zip(old, new, strict=True))
+    return bool(old == new or (isinstance(old, str) and replaced.get(old) == new))
 
 
 def _emit(english: str, value: Value, *, toml: bool) -> str:
