@@ -507,3 +507,30 @@ def test_a_new_link_from_another_page_makes_the_linked_page_stale(tmp_path: Path
     run(command)
     assert "{#" not in english.read_text(encoding="utf-8")
     assert "2 files: 0 translated, 2 up to date" in run(command).output
+
+
+def test_a_ref_from_another_page_resolves_on_the_english_site_hugo_builds(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "hugo.toml").write_text(
+        'baseURL = "https://x/"\ndefaultContentLanguage = "nl"\n'
+        "[languages.nl]\nweight = 1\n[languages.en]\nweight = 2\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "layouts").mkdir()
+    (tmp_path / "layouts" / "single.html").write_text("{{ .Content }}", encoding="utf-8")
+    pages = {
+        "a": "---\ntitle: A\n---\n## De kaart van de stad\n\nTekst over de stad.\n",
+        "b": '---\ntitle: B\n---\nZie [de kaart]({{< ref "/a#de-kaart-van-de-stad" >}}).\n',
+    }
+    for name, body in pages.items():
+        (tmp_path / "content" / name).mkdir(parents=True)
+        (tmp_path / "content" / name / "index.md").write_text(body, encoding="utf-8")
+    result = run(["batch", "--engine", "pseudo", "--from", "nl", tmp_path / "content"])
+    assert result.exit_code == 0, result.output
+    subprocess.run([HUGO, "--quiet", "-s", tmp_path, "-d", tmp_path / "public"], check=True)
+    english = tmp_path / "public" / "en"
+    link = re.search(r'href="([^"]+)"', (english / "b" / "index.html").read_text("utf-8"))
+    assert link is not None and link.group(1) == "https://x/en/a/#de-kaart-van-de-stad"
+    ids = re.findall(r'<h2 id="([^"]+)"', (english / "a" / "index.html").read_text("utf-8"))
+    assert ids == ["de-kaart-van-de-stad"]
