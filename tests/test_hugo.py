@@ -6,6 +6,7 @@ import json
 import re
 import subprocess
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,9 @@ from translator import theme_strings
 from translator.engines.pseudo import PseudoEngine
 from translator.errors import FrontMatterError, OutputError
 from translator.hugo import find_site
+from translator.markdown import ID_TYPES, Goldmark
 from translator.pipeline import Options, translate_text
+from translator.segment import anchorize, unkept_ids
 
 DUTCH = Options(source_language="nl", front_matter=False)
 
@@ -85,11 +88,53 @@ def test_heading_ids_are_the_ones_hugo_gives(tmp_path: Path) -> None:
     assert len(explicit) == 6
 
 
-def _hugo_ids(tmp_path: Path, body: str) -> list[str]:
+@pytest.mark.parametrize("id_type", ID_TYPES)
+def test_heading_ids_of_each_configured_type_are_the_ones_hugo_gives(
+    tmp_path: Path, id_type: str
+) -> None:
+    """``autoHeadingIDType`` changes the ids: translator keeps the ones this Hugo gives."""
+    config = f'[markup.goldmark.parser]\nautoHeadingIDType = "{id_type}"\n'
+    links = "".join(f"[{n}](#{i}) " for n, i in enumerate(_hugo_ids(tmp_path, HEADINGS, config)))
+    options = replace(DUTCH, goldmark=Goldmark(id_type=id_type))
+    english = pseudo(HEADINGS + "\n" + links + "\n", options)
+    explicit = re.findall(r"\{#([^}\s]+)\}", english)
+    assert explicit == _hugo_ids(tmp_path, HEADINGS + "\n" + links + "\n", config)
+    assert len(explicit) == 6
+
+
+def test_the_id_types_differ_on_these_headings() -> None:
+    """So that the test above cannot pass with one algorithm for every type."""
+    ids = {t: anchorize("Café & thee — 1.2 über_x", t) for t in ID_TYPES}
+    assert ids == {
+        "github": "café--thee--12-über_x",
+        "github-ascii": "cafe--thee--12-uber_x",
+        "blackfriday": "café-thee-1-2-über-x",
+    }
+
+
+@pytest.mark.parametrize("id_type", ID_TYPES)
+def test_with_heading_attributes_off_ids_are_computed_from_the_whole_text(
+    tmp_path: Path, id_type: str
+) -> None:
+    """``{#inhoud}`` is heading text when ``parser.attribute.title`` is false."""
+    config = (
+        f'[markup.goldmark.parser]\nautoHeadingIDType = "{id_type}"\n'
+        "[markup.goldmark.parser.attribute]\ntitle = false\n"
+    )
+    body = "## Inhoud {#inhoud}\n\n## Inhoud {.breed}\n\n## Kop\n"
+    ids = _hugo_ids(tmp_path, body, config)
+    links = "".join(f"[x](#{i}) " for i in ids)
+    goldmark = Goldmark(heading_attributes=False, id_type=id_type)
+    found = unkept_ids(body + "\n" + links + "\n", goldmark)
+    assert [anchor for _, anchor in found] == ids
+    assert [line for line, _ in found] == [1, 3, 5]
+
+
+def _hugo_ids(tmp_path: Path, body: str, config: str = "") -> list[str]:
     site = tmp_path / "ids"
     (site / "content").mkdir(parents=True, exist_ok=True)
     (site / "layouts").mkdir(exist_ok=True)
-    (site / "hugo.toml").write_text('baseURL = "https://x/"\n', encoding="utf-8")
+    (site / "hugo.toml").write_text('baseURL = "https://x/"\n' + config, encoding="utf-8")
     (site / "layouts" / "single.html").write_text("{{ .Content }}", encoding="utf-8")
     (site / "content" / "p.md").write_text("---\ntitle: p\n---\n" + body, encoding="utf-8")
     subprocess.run([HUGO, "--quiet", "-s", site, "-d", site / "public"], check=True)
@@ -248,6 +293,56 @@ def test_link_titles_and_menu_names_in_front_matter_are_translated() -> None:
 # --- Hugo configuration ----------------------------------------------------------------------
 
 
+def test_with_heading_attributes_off_no_id_is_added_and_links_are_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "hugo.toml").write_text(
+        "[markup.goldmark.parser.attribute]\ntitle = false\n", encoding="utf-8"
+    )
+    article = tmp_path / "content" / "a" / "index.md"
+    article.parent.mkdir(parents=True)
+    article.write_text(
+        "## De kaart\n\n## Inhoud {#inhoud}\n\nNaar de [kaart](#de-kaart).\n", encoding="utf-8"
+    )
+    result = run(["translate", "--engine", "pseudo", "--from", "nl", article])
+    assert result.exit_code == 0, result.output
+    assert strip_provenance((article.parent / "index.en.md").read_text(encoding="utf-8")) == (
+        "## Dé káárt\n\n## Ínhóúd {#inhoud}\n\nNáár dé [káárt](#de-kaart).\n"
+    )
+    assert "content/a/index.md:1: links point to #de-kaart, but heading attributes" in (
+        result.output
+    )
+
+
+def test_the_configured_id_type_is_used_from_the_command_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "hugo.toml").write_text(
+        '[markup.goldmark.parser]\nautoHeadingIDType = "github-ascii"\n', encoding="utf-8"
+    )
+    article = tmp_path / "content" / "a" / "index.md"
+    article.parent.mkdir(parents=True)
+    article.write_text("## Over één café\n\nNaar [boven](#over-een-cafe).\n", "utf-8")
+    result = run(["translate", "--engine", "pseudo", "--from", "nl", article])
+    assert result.exit_code == 0, result.output
+    english = (article.parent / "index.en.md").read_text(encoding="utf-8")
+    assert re.search(r"^## .* \{#over-een-cafe\}$", english, re.MULTILINE), english
+
+
+def test_an_unknown_id_type_is_a_configuration_error(tmp_path: Path) -> None:
+    (tmp_path / "hugo.toml").write_text(
+        '[markup.goldmark.parser]\nautoHeadingIDType = "gitlab"\n', encoding="utf-8"
+    )
+    article = tmp_path / "content" / "a" / "index.md"
+    article.parent.mkdir(parents=True)
+    article.write_text("Tekst.\n", encoding="utf-8")
+    result = run(["translate", "--engine", "pseudo", "--from", "nl", article])
+    assert result.exit_code == 1
+    assert "hugo.toml" in result.output and "autoHeadingIDType is 'gitlab'" in result.output
+
+
 def test_site_configuration_from_a_config_folder(tmp_path: Path) -> None:
     folder = tmp_path / "config" / "_default"
     folder.mkdir(parents=True)
@@ -372,3 +467,70 @@ def test_yaml_theme_strings(tmp_path: Path) -> None:
     assert theme_strings.update(found, PseudoEngine()).status == "translated"
     text = (tmp_path / "i18n" / "en.yaml").read_text(encoding="utf-8")
     assert "- id: readMore\n  translation: Léés vérdér\n" in text
+
+
+def test_headings_that_other_pages_link_to_keep_their_dutch_ids(tmp_path: Path) -> None:
+    (tmp_path / "hugo.toml").write_text("[languages.nl]\n[languages.en]\n", encoding="utf-8")
+    pages = {
+        "a": "## De kaart van de stad\n\n## Zonder link\n\nTekst over de stad.\n",
+        "b": 'Zie [de kaart]({{< ref "/a#de-kaart-van-de-stad" >}}) in het andere stuk.\n',
+    }
+    for name, body in pages.items():
+        (tmp_path / "content" / name).mkdir(parents=True)
+        (tmp_path / "content" / name / "index.md").write_text(body, encoding="utf-8")
+    result = run(["batch", "--engine", "pseudo", "--from", "nl", tmp_path / "content"])
+    assert result.exit_code == 0, result.output
+    english = (tmp_path / "content" / "a" / "index.en.md").read_text(encoding="utf-8")
+    assert strip_provenance(english) == (
+        "## Dé káárt ván dé stád {#de-kaart-van-de-stad}\n\n## Zóndér línk\n\n"
+        "Tékst óvér dé stád.\n"
+    )
+
+
+def test_a_new_link_from_another_page_makes_the_linked_page_stale(tmp_path: Path) -> None:
+    (tmp_path / "hugo.toml").write_text("[languages.nl]\n[languages.en]\n", encoding="utf-8")
+    pages = {"a": "## De kaart van de stad\n\nTekst over de stad.\n", "b": "Een andere tekst.\n"}
+    for name, body in pages.items():
+        (tmp_path / "content" / name).mkdir(parents=True)
+        (tmp_path / "content" / name / "index.md").write_text(body, encoding="utf-8")
+    english = tmp_path / "content" / "a" / "index.en.md"
+    content: str | Path = tmp_path / "content"
+    command = ["batch", "--engine", "pseudo", "--from", "nl", content]
+    assert run(command).exit_code == 0
+    assert "{#" not in english.read_text(encoding="utf-8")
+    link = 'Zie [de kaart]({{< relref "a#de-kaart-van-de-stad" >}}).\n'
+    (tmp_path / "content" / "b" / "index.md").write_text(link, encoding="utf-8")
+    result = run(command)
+    assert "translated content/a/index.md" in result.output.replace(str(tmp_path) + "/", "")
+    assert "{#de-kaart-van-de-stad}" in english.read_text(encoding="utf-8")
+    (tmp_path / "content" / "b" / "index.md").write_text("Geen link.\n", encoding="utf-8")
+    run(command)
+    assert "{#" not in english.read_text(encoding="utf-8")
+    assert "2 files: 0 translated, 2 up to date" in run(command).output
+
+
+def test_a_ref_from_another_page_resolves_on_the_english_site_hugo_builds(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "hugo.toml").write_text(
+        'baseURL = "https://x/"\ndefaultContentLanguage = "nl"\n'
+        "[languages.nl]\nweight = 1\n[languages.en]\nweight = 2\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "layouts").mkdir()
+    (tmp_path / "layouts" / "single.html").write_text("{{ .Content }}", encoding="utf-8")
+    pages = {
+        "a": "---\ntitle: A\n---\n## De kaart van de stad\n\nTekst over de stad.\n",
+        "b": '---\ntitle: B\n---\nZie [de kaart]({{< ref "/a#de-kaart-van-de-stad" >}}).\n',
+    }
+    for name, body in pages.items():
+        (tmp_path / "content" / name).mkdir(parents=True)
+        (tmp_path / "content" / name / "index.md").write_text(body, encoding="utf-8")
+    result = run(["batch", "--engine", "pseudo", "--from", "nl", tmp_path / "content"])
+    assert result.exit_code == 0, result.output
+    subprocess.run([HUGO, "--quiet", "-s", tmp_path, "-d", tmp_path / "public"], check=True)
+    english = tmp_path / "public" / "en"
+    link = re.search(r'href="([^"]+)"', (english / "b" / "index.html").read_text("utf-8"))
+    assert link is not None and link.group(1) == "https://x/en/a/#de-kaart-van-de-stad"
+    ids = re.findall(r'<h2 id="([^"]+)"', (english / "a" / "index.html").read_text("utf-8"))
+    assert ids == ["de-kaart-van-de-stad"]

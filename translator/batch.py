@@ -37,10 +37,13 @@ from translator.pipeline import (
     Result,
     article_terms,
     glossary_fingerprint,
+    linked_kept,
+    links_hash,
     load,
     not_dutch,
     segment_keys,
     translate_articles,
+    unkept_id,
 )
 from translator.previous import Previous, read_previous, read_record
 
@@ -253,6 +256,8 @@ def freshness(
         return "source changed"
     if writer is not None and not same_writer(record, writer):
         return "model changed"
+    if _links_changed(source, record, options):
+        return "links from other pages changed"
     if options.glossary is not None:
         if record.get("glossary_all_sha256") == glossary_fingerprint(options.glossary):
             return None  # the glossary is as it was, so are the terms this article uses
@@ -261,6 +266,16 @@ def freshness(
         if record.get("glossary_sha256") != uses_hash(article_terms(article, options.glossary)):
             return "glossary changed"
     return None
+
+
+def _links_changed(source: Path, record: Mapping[str, Any], options: Options) -> bool:
+    """Whether another page now links to a heading of this one that its English does not
+    keep (or no longer does). Segments the article only when the site's links changed."""
+    recorded = record.get("site_links_sha256")
+    if recorded == (links_hash(options.linked) if options.linked else None):
+        return False
+    article = load(source, replace(options, source_language="nl"))
+    return str(record.get("linked_ids", "")) != linked_kept(article)
 
 
 Writer = tuple[str, str]
@@ -998,6 +1013,12 @@ def _finish(
             for m in result.misses
         ]
         + [f"markup placed with low confidence (line {line})" for line in result.uncertain]
+        + [f"{item.source}:{line}: {unkept_id(anchor)}" for line, anchor in result.unkept_ids]
+        + [
+            f"{item.source}:{t.line}: {t.key} term {t.value!r} kept as written "
+            "(no glossary entry); add one to translate it"
+            for t in result.untranslated_terms
+        ]
     )
     if result.status != "translated" or result.text is None:
         item.status = "failed"

@@ -82,6 +82,10 @@ class Settings:
     """The glossary CSV; default ``glossary/terms.csv`` here or in a parent folder."""
     translate_alt_texts: bool = True
     """Image alt texts and image and link titles (WCAG 2.1 SC 3.1.2); false keeps them."""
+    translate_taxonomies: bool = False
+    """Front-matter taxonomy terms (``tags``, ``categories`` and the site's own taxonomies)
+    through the glossary only: a listed term becomes its English, any other stays as
+    written (a term is a URL in Hugo) and is reported."""
     shortcode_parameters: tuple[str, ...] = tuple(
         f"{name}:{parameter}" for name, parameter in sorted(VISIBLE_PARAMETERS)
     )

@@ -176,6 +176,21 @@ def _load_yaml(inner: str, path: str) -> dict[str, Any]:
     return data
 
 
+def load_data(inner: str, fmt: Literal["yaml", "toml"], path: str) -> dict[str, Any]:
+    """The data of a front matter's inner text, as Hugo reads it."""
+    return _load_yaml(inner, path) if fmt == "yaml" else _load_toml(inner, path)
+
+
+def yaml_needs_quotes(value: str) -> bool:
+    """Whether a plain YAML scalar would read as something else than ``value``."""
+    return _YAML_SPECIAL.search(value) is not None
+
+
+def yaml_as_hugo_reads(inner: str) -> str:
+    """Public name of ``_as_hugo_reads``, for the other front-matter edits."""
+    return _as_hugo_reads(inner)
+
+
 def _as_hugo_reads(inner: str) -> str:
     """YAML with blanks at line ends made spaces: Hugo's parser takes a tab after a value,
     ruamel.yaml does not. Same length, so every offset stays the source's."""

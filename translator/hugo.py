@@ -21,6 +21,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from translator.errors import ConfigError
+from translator.markdown import ID_TYPES, Goldmark
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -28,6 +29,7 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 CONFIG_STEMS = ("hugo", "config")
+DEFAULT_TAXONOMIES = ("tags", "categories")
 CONFIG_SUFFIXES = (".toml", ".yaml", ".yml", ".json")
 TARGET_LANGUAGE = "en"
 
@@ -50,6 +52,9 @@ class Site:
     """Per language, its ``contentDir`` when it has its own."""
     goldmark: Mapping[str, Any] = field(default_factory=dict)
     """``markup.goldmark`` as configured (Hugo's defaults apply to what is missing)."""
+    taxonomies: tuple[str, ...] = DEFAULT_TAXONOMIES
+    """The front-matter keys of the site's taxonomies (the values of its ``taxonomies``
+    table, ``tag = "tags"``); Hugo's ``tags`` and ``categories`` when it sets none."""
 
     @property
     def content_dir(self) -> Path:
@@ -72,6 +77,21 @@ class Site:
                 f"[languages.nl] and [languages.{TARGET_LANGUAGE}] tables"
             ]
         return []
+
+    def markdown(self) -> Goldmark:
+        """The Goldmark settings that decide heading ids, Hugo's defaults where unset."""
+        id_type = str(self.setting("parser", "autoHeadingIDType", default="github")).lower()
+        if id_type not in ID_TYPES:
+            raise ConfigError(
+                f"markup.goldmark.parser.autoHeadingIDType is {id_type!r}; Hugo knows "
+                f"{', '.join(ID_TYPES)}",
+                path=self.config[0],
+            )
+        return Goldmark(
+            heading_attributes=self.setting("parser", "attribute", "title", default=True) is True,
+            auto_ids=self.setting("parser", "autoHeadingID", default=True) is True,
+            id_type=id_type,
+        )
 
     def setting(self, *keys: str, default: Any = None) -> Any:
         """A ``markup.goldmark`` setting by its path, or ``default``."""
@@ -143,7 +163,17 @@ def read_site(root: Path, files: tuple[Path, ...]) -> Site:
         languages=tuple(str(code).lower() for code in languages),
         content_dirs=content_dirs,
         goldmark=goldmark if isinstance(goldmark, Mapping) else {},
+        taxonomies=_taxonomies(keys.get("taxonomies"), files[0]),
     )
+
+
+def _taxonomies(configured: Any, path: Path) -> tuple[str, ...]:
+    """The front-matter keys of a ``taxonomies`` table: its values (``tag = "tags"``)."""
+    if configured is None:
+        return DEFAULT_TAXONOMIES
+    if not isinstance(configured, Mapping):
+        raise ConfigError("'taxonomies' is not a table such as tag = \"tags\"", path=path)
+    return tuple(str(plural) for plural in configured.values() if plural)
 
 
 def _load(path: Path) -> dict[str, Any]:

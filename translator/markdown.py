@@ -122,6 +122,27 @@ hugo_structure_view = mask_shortcodes
 """The text whose Markdown structure Hugo renders: shortcodes hidden, as Goldmark sees them."""
 
 
+ID_TYPES = ("github", "github-ascii", "blackfriday")
+"""Hugo's ``markup.goldmark.parser.autoHeadingIDType`` values."""
+
+
+@dataclass(frozen=True, slots=True)
+class Goldmark:
+    """The ``markup.goldmark`` settings that decide a heading's id (Hugo's defaults)."""
+
+    heading_attributes: bool = True
+    """``parser.attribute.title``: ``{#id .class}`` after a heading is attributes;
+    when false it is heading text, and an id cannot be set explicitly."""
+    auto_ids: bool = True
+    """``parser.autoHeadingID``: headings get ids from their text at all."""
+    id_type: str = "github"
+    """``parser.autoHeadingIDType``: how a heading's text becomes its id."""
+
+
+HUGO_DEFAULTS = Goldmark()
+"""Goldmark as Hugo configures it when the site says nothing."""
+
+
 @dataclass(frozen=True, slots=True)
 class InlineEvent:
     """One inline construct as the parser recognised it."""

@@ -24,19 +24,34 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from translator import __version__, detect, front_matter, protect, reassemble, segment, verify
+from translator import (
+    __version__,
+    detect,
+    front_matter,
+    protect,
+    reassemble,
+    segment,
+    taxonomies,
+    verify,
+)
 from translator.detect import Detection
 from translator.engines import Engine
 from translator.errors import EngineError, InputError, StructureError, TranslatorError
 from translator.files import read, text_hash
 from translator.front_matter import DEFAULT_KEYS, FrontMatter
 from translator.glossary import Glossary, TermMatch, present, uses_hash
-from translator.markdown import VISIBLE_PARAMETERS, NestingError, Parameters
+from translator.markdown import (
+    HUGO_DEFAULTS,
+    VISIBLE_PARAMETERS,
+    Goldmark,
+    NestingError,
+    Parameters,
+)
 from translator.segment import Segment
 
 STAGES = (
@@ -70,6 +85,12 @@ class Options:
     """Whether image alt texts and image and link titles are translated."""
     shortcode_parameters: Parameters = VISIBLE_PARAMETERS
     """The shortcode parameters whose values are translated: (shortcode, parameter)."""
+    taxonomies: tuple[str, ...] = ()
+    """Front-matter keys whose terms go through the glossary only (``tags`` …); empty: none."""
+    goldmark: Goldmark = HUGO_DEFAULTS
+    """The site's ``markup.goldmark`` settings that decide heading ids."""
+    linked: frozenset[str] = frozenset()
+    """Heading ids that links on other pages point to (``ref "x#id"``): kept too."""
     site_language: str | None = None
     """The language the site declares (Hugo's defaultContentLanguage, the source-language
     setting): a page too short or unclear to tell follows it instead of being skipped."""
@@ -98,6 +119,17 @@ class Article:
     so that a check without detection agrees with the run that wrote the record."""
     parameters: Parameters = VISIBLE_PARAMETERS
     """The shortcode parameters translated in it, which verification lets differ."""
+    taxonomies: tuple[str, ...] = ()
+    """Front-matter keys whose terms are translated through the glossary only."""
+    unkept_ids: tuple[tuple[int, str], ...] = ()
+    """(line, id) of linked headings whose Dutch id the English page cannot keep."""
+    linked: frozenset[str] = frozenset()
+    """Heading ids that other pages of the site link to."""
+
+    @property
+    def head(self) -> str:
+        """The front-matter block as written, fences included."""
+        return self.raw[: self.front_matter.end]
 
     @property
     def dutch(self) -> bool:
@@ -159,6 +191,10 @@ class Result:
     """Glossary targets missing from the translation, written twice or glued to a word."""
     uncertain: tuple[int, ...] = ()
     """Lines of segments whose markup the engine placed with low confidence."""
+    untranslated_terms: tuple[taxonomies.Value, ...] = ()
+    """Taxonomy terms kept in Dutch because the glossary has no entry for them."""
+    unkept_ids: tuple[tuple[int, str], ...] = ()
+    """(line, id) of linked headings whose Dutch id the English page cannot keep."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,6 +243,8 @@ def load(path: Path, options: Options = Options(), *, text: str | None = None) -
             first_line=fm.body_line,
             alt_texts=options.alt_texts,
             parameters=options.shortcode_parameters,
+            goldmark=options.goldmark,
+            linked=options.linked,
         )
     except NestingError as exc:
         raise InputError(
@@ -242,6 +280,12 @@ def load(path: Path, options: Options = Options(), *, text: str | None = None) -
         english=english,
         plain=plain,
         parameters=options.shortcode_parameters,
+        taxonomies=options.taxonomies if fm.format is not None else (),
+        linked=options.linked,
+        unkept_ids=tuple(
+            (fm.body_line + line - 1, anchor)
+            for line, anchor in segment.unkept_ids(text[fm.end :], options.goldmark)
+        ),
     )
 
 
@@ -428,6 +472,7 @@ def _result(plan: _Plan, engine: Engine) -> Result:
             plan.error = exc
         else:
             lines = tuple(sorted(article.segments[i].line for i in plan.uncertain))
+            kept = taxonomies.untranslated(article.head, article.taxonomies, plan.glossary)
             return Result(
                 article.path,
                 "translated",
@@ -437,8 +482,54 @@ def _result(plan: _Plan, engine: Engine) -> Result:
                 stats,
                 tuple(misses),
                 lines,
+                tuple(kept),
+                article.unkept_ids,
             )
     return Result(article.path, "failed", None, article.language, plan.error, stats)
+
+
+def site_links(pages: Iterable[Path]) -> frozenset[str]:
+    """The heading ids that these pages (the site's Dutch ones) link to on other pages.
+
+    A page does not know who links into it, so every page keeps any heading id
+    some page of the site points to; one that happens to share it only gains an
+    explicit id equal to the one Hugo gives it anyway.
+    """
+    found: set[str] = set()
+    for path in pages:
+        try:
+            text, _ = read(path)
+        except TranslatorError:
+            continue  # an unreadable page is reported when it is translated itself
+        found |= segment.page_link_targets(text)
+    return frozenset(found)
+
+
+def links_record(article: Article) -> dict[str, str]:
+    """What the provenance records about links from other pages, when the site has any:
+    a hash of them all (unchanged: nothing to check) and the ids this page kept for them."""
+    if not article.linked:
+        return {}
+    return {"site_links_sha256": links_hash(article.linked), "linked_ids": linked_kept(article)}
+
+
+def linked_kept(article: Article) -> str:
+    """The ids this page keeps because other pages link to them, as the record has them."""
+    return " ".join(sorted(segment.added_ids(article.plain) & article.linked))
+
+
+def links_hash(linked: frozenset[str]) -> str:
+    return hashlib.sha256(" ".join(sorted(linked)).encode("utf-8")).hexdigest()
+
+
+def unkept_id(anchor: str) -> str:
+    """The warning for a linked heading whose Dutch id the English page cannot keep."""
+    return (
+        f"links point to #{anchor}, but heading attributes are off "
+        "(markup.goldmark.parser.attribute.title = false), so the English heading gets "
+        "another id and those links will not resolve; turn heading attributes on, or link "
+        "to the English id on the English page"
+    )
 
 
 def _misses(plan: _Plan) -> list[TermMiss]:
@@ -565,6 +656,7 @@ def _assemble(plan: _Plan, engine: Engine) -> str:
         i: plan.rebuilt[i] if i in plan.rebuilt else article.segments[i].source_in(article.raw)
         for i in keys
     }
+    record.update(links_record(article))
     human = plan.kept.human & (plan.reused - plan.fallback)
     if human:  # corrections kept: a person's work, whatever hash they now have
         record["human"] = " ".join(keys[i] for i in sorted(human) if i in keys)
@@ -572,6 +664,8 @@ def _assemble(plan: _Plan, engine: Engine) -> str:
     head = front_matter.rewrite(
         article.raw, fm, values, record, path=str(article.path), newline=article.newline
     )
+    if article.taxonomies:
+        head = taxonomies.translate(head, article.taxonomies, glossary, path=str(article.path))
     return ("\ufeff" if article.bom else "") + head + plan.assemble_body()
 
 
@@ -605,7 +699,7 @@ def article_terms(article: Article, glossary: Glossary | None) -> list[TermMatch
         if segment.translatable
         for use in protect.protect(segment, glossary).terms
         if use is not None
-    ]
+    ] + taxonomies.matches(article.head, article.taxonomies, glossary)
 
 
 # --- whole runs ----------------------------------------------------------------------------------

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import re
+import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from enum import Enum
@@ -23,9 +25,11 @@ from enum import Enum
 from markdown_it.token import Token
 
 from translator.markdown import (
+    HUGO_DEFAULTS,
     MASK,
     SHORTCODE,
     VISIBLE_PARAMETERS,
+    Goldmark,
     InlineEvent,
     Parameters,
     inline_events,
@@ -107,6 +111,8 @@ _CODE_SHORTCODE = re.compile(
 _ALERT = re.compile(r"\[![A-Za-z]+\][-+]?")
 # The fragment of a link target or ref shortcode: `](#id)`, `](../x/#id)`, `ref "x#id"`.
 _FRAGMENT = re.compile(r"""\]\(\s*<?[^)\s#"'<>]*#([^)\s>"']+)|ref\s+"[^"#]*#([^"]+)["]""")
+# The same, into another page only: `](../x/#id)`, `ref "x#id"`, `relref "x#id"`.
+_PAGE_FRAGMENT = re.compile(r"""\]\(\s*<?[^)\s#"'<>]+#([^)\s>"']+)|ref\s+"[^"#]+#([^"]+)["]""")
 # Goldmark attributes: ``{#id .class key="value"}``.
 _ATTRIBUTE = r"""(?:[#.][\w-]+|[\w-]+=(?:"[^"\n]*"|'[^'\n]*'|[^\s{}"']+))"""
 _ATTRIBUTES = rf"\{{[ \t]*{_ATTRIBUTE}(?:[ \t]+{_ATTRIBUTE})*[ \t]*\}}"
@@ -188,6 +194,8 @@ class _Texts:
     """Image alt texts and image and link titles."""
     parameters: Parameters = VISIBLE_PARAMETERS
     """The values of these shortcode parameters."""
+    goldmark: Goldmark = HUGO_DEFAULTS
+    """The site's Goldmark settings: what a heading's id is."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,20 +231,24 @@ def segment_body(
     skip: Sequence[tuple[int, int]] = (),
     alt_texts: bool = True,
     parameters: Parameters = VISIBLE_PARAMETERS,
+    goldmark: Goldmark = HUGO_DEFAULTS,
+    linked: frozenset[str] = frozenset(),
 ) -> list[Segment]:
     """Split a Markdown body into segments.
 
     ``offset`` and ``first_line`` place the body inside the whole file (after
     front matter), so that segment offsets and line numbers are the file's.
     ``alt_texts`` makes image alt texts and image and link titles prose, and
-    ``parameters`` the values of those shortcode parameters.
+    ``parameters`` the values of those shortcode parameters; ``goldmark`` says
+    how Hugo gives headings their ids, and ``linked`` are the ids other pages link
+    to, which a heading keeps as well as those its own page links to.
     """
     index = LineIndex(raw)
     tokens, env = parse_blocks(index.normalized)
     regions = [(m.start(), m.end()) for m in _CODE_SHORTCODE.finditer(raw)]
     segments = []
-    targets = {a or b for a, b in _FRAGMENT.findall(index.unmasked)}
-    texts = _Texts(alt_texts, parameters)
+    targets = link_targets(index.unmasked) | linked
+    texts = _Texts(alt_texts, parameters, goldmark)
     for kind, source in _inline_sources(tokens, index, targets, texts):
         atoms = _atoms(source, inline_events(source.content, env), index)
         if not atoms:
@@ -264,7 +276,7 @@ def _inline_sources(
 ) -> Iterator[tuple[str, _InlineSource]]:
     cell = 0
     verbatim = 0  # raw <pre>/<script>/… elements left open by HTML blocks
-    anchors = _HeadingIds(targets)
+    anchors = HeadingIds(targets, texts.goldmark)
     for i, token in enumerate(tokens):
         if token.type == "html_block":
             verbatim += len(_VERBATIM_OPEN.findall(token.content))
@@ -279,6 +291,8 @@ def _inline_sources(
             continue
         parent = tokens[i - 1]
         anchor = anchors.of(token.content) if parent.type == "heading_open" else None
+        if not texts.goldmark.heading_attributes:
+            anchor = None  # `{#id}` would be heading text: the id cannot be kept this way
         source: _InlineSource | None
         if parent.type == "heading_open" and parent.markup.startswith("#"):
             kind, source = "heading", _atx_source(token.content, token.map[0], index)
@@ -476,23 +490,68 @@ def _image_texts(content: str, event: InlineEvent) -> list[tuple[int, int]]:
     return [(alt_start, alt.end()), *_title(content, alt.end(), event.end)]
 
 
-class _HeadingIds:
-    """Hugo's heading ids: its default ``github`` anchorize, made unique per page."""
+def unkept_ids(raw: str, goldmark: Goldmark) -> list[tuple[int, str]]:
+    """Linked headings whose id the English page cannot keep, as (line in ``raw``, id).
 
-    def __init__(self, targets: set[str]) -> None:
+    With heading attributes off, ``{#id}`` is heading text to Hugo: an English
+    heading gets an id from its English text, and the links into it break.
+    """
+    if goldmark.heading_attributes:
+        return []
+    index = LineIndex(raw)
+    tokens, _ = parse_blocks(index.normalized)
+    anchors = HeadingIds(link_targets(index.unmasked), goldmark)
+    found = []
+    for before, token in itertools.pairwise(tokens):
+        if before.type == "heading_open" and token.type == "inline" and token.map is not None:
+            anchor = anchors.of(token.content)
+            if anchor is not None:
+                found.append((token.map[0] + 1, anchor))
+    return found
+
+
+_ADDED_ID = re.compile(f"{ADDED_OPEN} ?\\{{?#([^\\s}}{ADDED_CLOSE}]+)")
+
+
+def added_ids(segments: Sequence[Segment]) -> set[str]:
+    """The heading ids that segmentation added explicitly to these segments."""
+    return {
+        found.group(1)
+        for s in segments
+        for atom in s.atoms
+        for found in _ADDED_ID.finditer(atom.text)
+    }
+
+
+def page_link_targets(text: str) -> set[str]:
+    """The fragments that links and ref shortcodes in ``text`` point to on other pages."""
+    return {a or b for a, b in _PAGE_FRAGMENT.findall(text)}
+
+
+def link_targets(text: str) -> set[str]:
+    """The fragments that links and ref shortcodes in ``text`` point to."""
+    return {a or b for a, b in _FRAGMENT.findall(text)}
+
+
+class HeadingIds:
+    """Hugo's heading ids, as the site's ``autoHeadingIDType`` makes them, unique per page."""
+
+    def __init__(self, targets: set[str], goldmark: Goldmark = HUGO_DEFAULTS) -> None:
         self.taken: set[str] = set()
         self.targets = targets
         """The ids that links point to: only those headings are given their id explicitly."""
+        self.goldmark = goldmark
 
     def of(self, content: str) -> str | None:
         """The id of a heading that links point to; None when it has its own or none is."""
-        if not self.targets:
-            return None  # no link points into the page: no id needs keeping
-        explicit = _EXPLICIT_ID.search(content)
+        if not self.targets or not self.goldmark.auto_ids:
+            return None  # no link points into the page, or Hugo gives no ids: none to keep
+        attributes = self.goldmark.heading_attributes
+        explicit = _EXPLICIT_ID.search(content) if attributes else None
         if explicit is not None:
             self.taken.add(explicit.group(1))
             return None
-        base = anchorize(_heading_text(content))
+        base = anchorize(_heading_text(content, attributes=attributes), self.goldmark.id_type)
         if not base:
             return None
         anchor, number = base, 0
@@ -503,11 +562,16 @@ class _HeadingIds:
         return anchor if anchor in self.targets else None
 
 
-def anchorize(text: str) -> str:
-    """Hugo's default anchorize: letters, digits and ``_`` lower-cased, spaces and
-    ``-`` to ``-``, everything else dropped."""
+def anchorize(text: str, id_type: str = "github") -> str:
+    """A heading's id from its text, as Hugo's ``autoHeadingIDType`` makes it."""
+    if id_type == "blackfriday":
+        return _blackfriday(text)
+    if id_type == "github-ascii":
+        text = _without_accents(text)
     out = []
     for ch in text.strip():
+        if id_type == "github-ascii" and not ch.isascii():
+            continue  # Hugo drops what has no ASCII form once accents are removed
         if ch in " -":
             out.append("-")
         elif ch == "_" or ch.isalpha() or ch.isdigit():
@@ -515,9 +579,34 @@ def anchorize(text: str) -> str:
     return "".join(out)
 
 
-def _heading_text(content: str) -> str:
-    """A heading's text as Goldmark collects it for its id: text, code and alt text."""
-    content = _HEADING_ATTRIBUTES.sub("", content)
+def _without_accents(text: str) -> str:
+    """Hugo's ``text.RemoveAccents``: decompose, drop combining marks, compose."""
+    decomposed = unicodedata.normalize("NFD", text)
+    kept = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    return unicodedata.normalize("NFC", kept)
+
+
+def _blackfriday(text: str) -> str:
+    """Blackfriday's ``SanitizedAnchorName``: letters and numbers lower-cased, every run
+    of anything else one ``-`` between them."""
+    out: list[str] = []
+    dash = False
+    for ch in text:
+        if ch.isalpha() or unicodedata.category(ch).startswith("N"):
+            if dash and out:
+                out.append("-")
+            dash = False
+            out.append(ch.lower())
+        else:
+            dash = True
+    return "".join(out)
+
+
+def _heading_text(content: str, *, attributes: bool = True) -> str:
+    """A heading's text as Goldmark collects it for its id: text, code and alt text
+    (and ``{#id}`` when heading attributes are off: then it is text)."""
+    if attributes:
+        content = _HEADING_ATTRIBUTES.sub("", content)
     tokens = parser().parseInline(content)
     return "".join(
         child.content

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 import threading
@@ -11,10 +12,12 @@ from typing import Any
 
 import click
 
-from translator import __version__, detect, glossary, output
+from translator import __version__, detect, glossary, hugo, output
 from translator.config import Settings, load_settings
 from translator.errors import TranslatorError
 from translator.glossary import Glossary
+from translator.markdown import Goldmark
+from translator.pipeline import site_links
 
 # Not readable=True: one unreadable file fails that file, not the whole command.
 _PATHS = click.argument(
@@ -203,6 +206,44 @@ def site_language(settings: Settings, where: Path) -> str | None:
         return detect.site_language(where)
     except TranslatorError as exc:
         raise click.ClickException(str(exc)) from None
+
+
+def taxonomy_keys(settings: Settings, where: Path) -> tuple[str, ...]:
+    """The front-matter keys of the site's taxonomies, when the setting turns them on."""
+    if not settings.translate_taxonomies:
+        return ()
+    try:
+        site = hugo.find_site(where)
+    except TranslatorError as exc:
+        raise click.ClickException(str(exc)) from None
+    return hugo.DEFAULT_TAXONOMIES if site is None else site.taxonomies
+
+
+def goldmark(where: Path) -> Goldmark:
+    """The Goldmark settings of the Hugo site around ``where``; Hugo's defaults outside one."""
+    try:
+        site = hugo.find_site(where)
+        return Goldmark() if site is None else site.markdown()
+    except TranslatorError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def linked_ids(where: Path) -> frozenset[str]:
+    """Heading ids linked from other pages of the site's content (or of ``where``)."""
+    try:
+        site = hugo.find_site(where)
+    except TranslatorError as exc:
+        raise click.ClickException(str(exc)) from None
+    folder = site.content_dir if site is not None and site.content_dir.is_dir() else where
+    return site_links(_dutch_pages(folder if folder.is_dir() else folder.parent))
+
+
+def _dutch_pages(folder: Path) -> list[Path]:
+    """The Markdown pages under ``folder`` but translator's English ones, which follow
+    their Dutch source (and may be a run behind). os.walk skips what it cannot list
+    (a path too long, no permission): batch reports those."""
+    paths = (Path(top, name) for top, _, names in os.walk(folder) for name in names)
+    return sorted(p for p in paths if p.suffix == ".md" and not output.is_translation(p))
 
 
 def _glossary(settings: Settings) -> Glossary | None:

@@ -21,9 +21,12 @@ from translator.cli._common import (
     _run_settings,
     decode_bar,
     examples,
+    goldmark,
+    linked_ids,
     main,
     plural,
     site_language,
+    taxonomy_keys,
 )
 from translator.engines import ENGINES
 from translator.errors import TranslatorError
@@ -113,6 +116,9 @@ def batch(
         glossary=_glossary(settings),
         alt_texts=settings.translate_alt_texts,
         shortcode_parameters=settings.visible_parameters,
+        taxonomies=taxonomy_keys(settings, root),
+        goldmark=goldmark(root),
+        linked=linked_ids(root),
         site_language=site_language(settings, root),
     )
     chosen: batch_module.Layout = "tree" if layout == "tree" else "bundle"

@@ -13,9 +13,12 @@ from translator.cli._common import (
     _glossary,
     _settings,
     examples,
+    goldmark,
+    linked_ids,
     main,
     plural,
     site_language,
+    taxonomy_keys,
 )
 from translator.errors import TranslatorError
 from translator.pipeline import Options
@@ -91,6 +94,9 @@ def review(
         glossary=_glossary(settings),
         alt_texts=settings.translate_alt_texts,
         shortcode_parameters=settings.visible_parameters,
+        taxonomies=taxonomy_keys(settings, root),
+        goldmark=goldmark(root),
+        linked=linked_ids(root),
         site_language=site_language(settings, root),
     )
     page = review_page.render_page(

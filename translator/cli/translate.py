@@ -24,14 +24,17 @@ from translator.cli._common import (
     _settings,
     decode_bar,
     examples,
+    goldmark,
+    linked_ids,
     main,
     site_language,
+    taxonomy_keys,
     watch,
 )
 from translator.config import Settings
 from translator.engines import ENGINES, Engine, load_engine
 from translator.errors import TranslatorError
-from translator.pipeline import Article, Kept, Options, Result, load, translate_paths
+from translator.pipeline import Article, Kept, Options, Result, load, translate_paths, unkept_id
 from translator.previous import read_previous
 from translator.protect import protect
 
@@ -96,6 +99,9 @@ def translate(
         glossary=_glossary(settings),
         alt_texts=settings.translate_alt_texts,
         shortcode_parameters=settings.visible_parameters,
+        taxonomies=taxonomy_keys(settings, paths[0]),
+        goldmark=goldmark(paths[0]),
+        linked=linked_ids(paths[0]),
         site_language=site_language(settings, paths[0]),
     )
     loaded: list[Engine] = []
@@ -117,6 +123,7 @@ def translate(
         problem = getattr(getattr(loaded[0], "memory", None), "problem", None)
         if problem:
             click.secho(f"Warning: {problem}", fg="yellow", err=True)
+    _hugo_warnings(results)
     if options.glossary is not None:
         _adherence(results)
     for error in failed:
@@ -247,6 +254,22 @@ _PROBLEMS = {
     "duplicated": "written more often than the Dutch uses it",
     "mangled": "glued to another word",
 }
+
+
+def _hugo_warnings(results: Sequence[Result]) -> None:
+    """Warn about links the English page cannot keep and taxonomy terms kept in Dutch."""
+    for result in results:
+        for line, anchor in result.unkept_ids:
+            click.secho(
+                f"Warning: {result.path}:{line}: {unkept_id(anchor)}", fg="yellow", err=True
+            )
+        for term in result.untranslated_terms:
+            click.secho(
+                f"Warning: {result.path}:{term.line}: {term.key} term {term.value!r} kept "
+                "as written (no glossary entry); add one to translate it",
+                fg="yellow",
+                err=True,
+            )
 
 
 def _adherence(results: Sequence[Result]) -> None:
