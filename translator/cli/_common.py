@@ -17,7 +17,7 @@ from translator.config import Settings, load_settings
 from translator.errors import TranslatorError
 from translator.glossary import Glossary
 from translator.markdown import Goldmark
-from translator.pipeline import site_links
+from translator.pipeline import Options, site_links
 
 # Not readable=True: one unreadable file fails that file, not the whole command.
 _PATHS = click.argument(
@@ -196,6 +196,29 @@ def _settings(**overrides: Any) -> Settings:
         return load_settings(**overrides)
     except TranslatorError as exc:
         raise click.ClickException(str(exc)) from None
+
+
+def site_options(
+    settings: Settings,
+    where: Path,
+    source_language: str | None,
+    *,
+    front_matter: bool = True,
+) -> Options:
+    """How a run reads the articles at ``where``: the settings, plus what the Hugo site
+    they belong to declares (its language, taxonomies, heading ids, linked headings)."""
+    return Options(
+        source_language=source_language,
+        front_matter=front_matter,
+        front_matter_keys=settings.front_matter_keys,
+        glossary=_glossary(settings),
+        alt_texts=settings.translate_alt_texts,
+        shortcode_parameters=settings.visible_parameters,
+        taxonomies=taxonomy_keys(settings, where),
+        goldmark=goldmark(where),
+        linked=linked_ids(where),
+        site_language=site_language(settings, where),
+    )
 
 
 def site_language(settings: Settings, where: Path) -> str | None:

@@ -16,21 +16,16 @@ from translator import batch as batch_module
 from translator import hugo
 from translator.cli._common import (
     _FROM,
-    _glossary,
     _run_options,
     _run_settings,
     decode_bar,
     examples,
-    goldmark,
-    linked_ids,
     main,
     plural,
-    site_language,
-    taxonomy_keys,
+    site_options,
 )
 from translator.engines import ENGINES
 from translator.errors import TranslatorError
-from translator.pipeline import Options
 
 
 def _shard(
@@ -110,17 +105,7 @@ def batch(
     with nothing to do loads no model. For CI, --check reports and changes nothing.
     """
     settings = _run_settings(engine=engine, **run_options)
-    options = Options(
-        source_language=source_language,
-        front_matter_keys=settings.front_matter_keys,
-        glossary=_glossary(settings),
-        alt_texts=settings.translate_alt_texts,
-        shortcode_parameters=settings.visible_parameters,
-        taxonomies=taxonomy_keys(settings, root),
-        goldmark=goldmark(root),
-        linked=linked_ids(root),
-        site_language=site_language(settings, root),
-    )
+    options = site_options(settings, root, source_language)
     chosen: batch_module.Layout = "tree" if layout == "tree" else "bundle"
     try:
         for warning in hugo.site_warnings(root):

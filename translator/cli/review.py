@@ -10,18 +10,13 @@ from translator import output, review_page
 from translator.cli._common import (
     _FROM,
     _GLOSSARY,
-    _glossary,
     _settings,
     examples,
-    goldmark,
-    linked_ids,
     main,
     plural,
-    site_language,
-    taxonomy_keys,
+    site_options,
 )
 from translator.errors import TranslatorError
-from translator.pipeline import Options
 
 
 @main.command(
@@ -88,17 +83,7 @@ def review(
     except TranslatorError as exc:
         raise click.ClickException(str(exc)) from None
     settings = _settings(glossary="off" if no_glossary else glossary_path)
-    options = Options(
-        source_language=source_language,
-        front_matter_keys=settings.front_matter_keys,
-        glossary=_glossary(settings),
-        alt_texts=settings.translate_alt_texts,
-        shortcode_parameters=settings.visible_parameters,
-        taxonomies=taxonomy_keys(settings, root),
-        goldmark=goldmark(root),
-        linked=linked_ids(root),
-        site_language=site_language(settings, root),
-    )
+    options = site_options(settings, root, source_language)
     page = review_page.render_page(
         root, out, options, only_changed=only_changed, reviewed=reviewed
     )

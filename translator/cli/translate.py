@@ -24,11 +24,9 @@ from translator.cli._common import (
     _settings,
     decode_bar,
     examples,
-    goldmark,
-    linked_ids,
     main,
     site_language,
-    taxonomy_keys,
+    site_options,
     watch,
 )
 from translator.config import Settings
@@ -92,18 +90,7 @@ def translate(
             targets[path] = _target(path, out, force=force)
         except TranslatorError as exc:
             failed.append(exc)
-    options = Options(
-        source_language=source_language,
-        front_matter=not no_front_matter,
-        front_matter_keys=settings.front_matter_keys,
-        glossary=_glossary(settings),
-        alt_texts=settings.translate_alt_texts,
-        shortcode_parameters=settings.visible_parameters,
-        taxonomies=taxonomy_keys(settings, paths[0]),
-        goldmark=goldmark(paths[0]),
-        linked=linked_ids(paths[0]),
-        site_language=site_language(settings, paths[0]),
-    )
+    options = site_options(settings, paths[0], source_language, front_matter=not no_front_matter)
     loaded: list[Engine] = []
     bar = decode_bar()
     with _progress(len(targets)) as tick:
