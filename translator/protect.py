@@ -258,7 +258,7 @@ def units(protected: Protected) -> Units:
             opener = closer = ""
         elif opener:
             inner += run + token  # a term, or text: part of this text of its own
-            if match is None or (source and protected.term(number) is None):
+            if match is None or source:  # other markup than a term: not plain text
                 return Units(protected.text)  # not a plain text after all: as one sentence
             cursor = match.end()
             continue
@@ -339,9 +339,7 @@ def join_runs(protected: Protected, translations: Sequence[str]) -> str:
     for match in [*PLACEHOLDER.finditer(protected.text), None]:
         run = protected.text[cursor : match.start() if match else None]
         if _has_letters(run):
-            lead = run[: len(run) - len(run.lstrip())]
-            trail = run[len(run.rstrip()) :]
-            out.append(lead + next(pending).strip() + trail)
+            out.append(_keep_space(run, next(pending)))
         else:
             out.append(run)
         if match is not None:
