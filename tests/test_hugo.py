@@ -452,7 +452,7 @@ def test_check_reports_stale_theme_strings_and_writes_nothing(site: Path) -> Non
 def test_theme_strings_written_by_a_person_are_not_replaced(site: Path) -> None:
     (site / "i18n" / "en.toml").write_text('[readMore]\nother = "More"\n', "utf-8")
     with pytest.raises(OutputError):
-        theme_strings.update(theme_strings.find(site) or pytest.fail(), PseudoEngine())
+        theme_strings.update(theme_strings.find(site)[0], PseudoEngine())
     done = batch(site)[str(site / "i18n" / "nl.toml")]
     assert done["status"] == "failed" and "--force" in str(done["error"])
     assert batch(site, "--force")[str(site / "i18n" / "nl.toml")]["status"] == "translated"
@@ -462,8 +462,7 @@ def test_yaml_theme_strings(tmp_path: Path) -> None:
     (tmp_path / "hugo.yaml").write_text("languages:\n  nl: {}\n  en: {}\n", encoding="utf-8")
     (tmp_path / "i18n").mkdir()
     (tmp_path / "i18n" / "nl.yaml").write_text("- id: readMore\n  translation: Lees verder\n")
-    found = theme_strings.find(tmp_path)
-    assert found is not None
+    (found,) = theme_strings.find(tmp_path)
     assert theme_strings.update(found, PseudoEngine()).status == "translated"
     text = (tmp_path / "i18n" / "en.yaml").read_text(encoding="utf-8")
     assert "- id: readMore\n  translation: Léés vérdér\n" in text
