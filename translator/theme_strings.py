@@ -119,7 +119,7 @@ def update(
     dutch = dict(_leaves(_load(strings.source)))
     english, record = _previous(strings.target, force=force)
     todo, kept, notes = _plan(dutch, english, record, force=force, keep_edits=keep_edits)
-    if _up_to_date(todo, dutch, english, record):
+    if _up_to_date(todo, notes, dutch, english, record):
         return Outcome("up-to-date", total=len(dutch), reused=len(dutch))
     reason = "missing" if not strings.target.exists() else "source changed"
     if check:
@@ -138,12 +138,22 @@ def update(
 
 def _up_to_date(
     todo: list[Key],
+    notes: list[str],
     dutch: dict[Key, Any],
     english: dict[Key, Any],
     record: dict[str, tuple[str, str]],
 ) -> bool:
-    """Nothing to translate, and the English file has every string and a record of each."""
-    return not todo and set(record) == {_name(k) for k in dutch} and english.keys() >= dutch.keys()
+    """Nothing to translate or report, and the English file has every string and its record.
+
+    A correction kept with ``keep_edits`` is reported, and its new Dutch recorded,
+    so that it is reported once.
+    """
+    return (
+        not todo
+        and not notes
+        and set(record) == {_name(k) for k in dutch}
+        and english.keys() >= dutch.keys()
+    )
 
 
 def _refuse_a_persons_other_file(strings: ThemeStrings) -> None:
@@ -313,7 +323,7 @@ def _update_json(
         keep_edits=keep_edits,
     )
     total = sum(len(forms) for forms in dutch.values())
-    if _up_to_date(todo, dutch, english, record):
+    if _up_to_date(todo, notes, dutch, english, record):
         return Outcome("up-to-date", total=total, reused=total)
     reason = "missing" if not strings.target.exists() else "source changed"
     if check:
