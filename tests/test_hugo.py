@@ -378,19 +378,25 @@ def test_batch_warns_when_hugo_would_not_build_english_pages(tmp_path: Path) -> 
 
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
-    (tmp_path / "hugo.toml").write_text(
-        "[languages.nl]\nweight = 1\n[languages.en]\nweight = 2\n", encoding="utf-8"
-    )
-    (tmp_path / "i18n").mkdir()
-    (tmp_path / "i18n" / "nl.toml").write_text(
+    return theme_site(
+        tmp_path,
+        "nl.toml",
         '[readMore]\nother = "Lees verder"\n\n[pages]\none = "{{ .Count }} pagina"\n'
         'other = "{{ .Count }} pagina\'s"\n',
-        encoding="utf-8",
     )
-    article = tmp_path / "content" / "a" / "index.md"
+
+
+def theme_site(root: Path, name: str, strings: str) -> Path:
+    """A Hugo site with one Dutch article and its Dutch theme strings, ``i18n/<name>``."""
+    (root / "hugo.toml").write_text(
+        "[languages.nl]\nweight = 1\n[languages.en]\nweight = 2\n", encoding="utf-8"
+    )
+    (root / "i18n").mkdir()
+    (root / "i18n" / name).write_text(strings, encoding="utf-8")
+    article = root / "content" / "a" / "index.md"
     article.parent.mkdir(parents=True)
     article.write_text("Dit is een Nederlandse tekst over de gemeente.\n", encoding="utf-8")
-    return tmp_path
+    return root
 
 
 def batch(site: Path, *args: str) -> dict[str, dict[str, object]]:

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import run
+from tests.test_hugo import batch, theme_site
 from translator import theme_strings
 from translator.engines.pseudo import PseudoEngine
 from translator.errors import InputError, OutputError
@@ -35,21 +36,7 @@ DUTCH_JSON = """{
 
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
-    (tmp_path / "hugo.toml").write_text("[languages.nl]\n[languages.en]\n", encoding="utf-8")
-    (tmp_path / "i18n").mkdir()
-    (tmp_path / "i18n" / "nl.json").write_text(DUTCH_JSON, encoding="utf-8")
-    article = tmp_path / "content" / "a" / "index.md"
-    article.parent.mkdir(parents=True)
-    article.write_text("Dit is een Nederlandse tekst over de gemeente.\n", encoding="utf-8")
-    return tmp_path
-
-
-def batch(site: Path, *args: str) -> dict[str, dict[str, object]]:
-    """The JSON report of ``translator batch --engine pseudo``, per source file."""
-    result = run(
-        ["batch", "--engine", "pseudo", "--from", "nl", "--json", *args, site / "content"]
-    )
-    return {f["source"]: f for f in json.loads(result.stdout)["files"]}
+    return theme_site(tmp_path, "nl.json", DUTCH_JSON)
 
 
 def strings(site: Path, name: str = "nl.json") -> dict[str, object]:
@@ -121,10 +108,8 @@ def test_a_persons_correction_is_kept_until_its_dutch_changes(site: Path) -> Non
 
 
 def test_a_corrected_toml_string_stays_a_correction_after_a_rewrite(tmp_path: Path) -> None:
-    (tmp_path / "hugo.toml").write_text("[languages.nl]\n[languages.en]\n", encoding="utf-8")
-    (tmp_path / "i18n").mkdir()
+    theme_site(tmp_path, "nl.toml", '[readMore]\nother = "Lees verder"\n[home]\nother = "Start"\n')
     source = tmp_path / "i18n" / "nl.toml"
-    source.write_text('[readMore]\nother = "Lees verder"\n[home]\nother = "Start"\n', "utf-8")
     (found,) = theme_strings.find(tmp_path)
     theme_strings.update(found, PseudoEngine())
     edit(found.target, "Léés vérdér", "Read more")
