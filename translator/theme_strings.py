@@ -407,8 +407,9 @@ def _text(value: Any, key: Key, path: Path) -> str:
 
 def _line_of(path: Path, name: str) -> int | None:
     """The line where ``"name":`` first appears: JSON's parser gives no line for a shape."""
-    found = re.search(re.escape(json.dumps(name, ensure_ascii=False)) + r"\s*:", _read(path))
-    return _read(path).count("\n", 0, found.start()) + 1 if found else None
+    text = _read(path)
+    found = re.search(re.escape(json.dumps(name, ensure_ascii=False)) + r"\s*:", text)
+    return text.count("\n", 0, found.start()) + 1 if found else None
 
 
 def _canonical(forms: Forms) -> str:
