@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import difflib
 import fcntl
+import functools
 import hashlib
 import os
 import signal
@@ -149,23 +150,28 @@ def find_articles(
             unreadable.append(InputError(f"cannot be read: {files.reason(exc)}", path=where))
 
     for folder, dirs, names in os.walk(base, onerror=refused):
-        dirs[:] = sorted(
-            d
-            for d in dirs
-            if not d.startswith(".")
-            and (
-                files.inside(Path(folder) / d, resolved) or not files.resolvable(Path(folder) / d)
-            )
-        )
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and _stays(folder, d, resolved))
         for name in sorted(names):
-            path = Path(folder) / name
             if (
                 name.lower().endswith((".md", ".markdown"))
-                and not output.is_translation(path)
-                and (files.inside(path, resolved) or not files.resolvable(path))
-            ):  # a link loop stays, to fail by name instead of vanishing
-                found.append(path)
+                and not output.is_translation(Path(name))
+                and _stays(folder, name, resolved)
+            ):
+                found.append(Path(folder, name))
     return found
+
+
+def _stays(folder: str, name: str, resolved: Path) -> bool:
+    """Whether a walked entry stays inside the resolved root; a link loop stays too, to
+    fail by name instead of vanishing.
+
+    Only a symbolic link is resolved: the walk follows none, so the folder that holds
+    any other entry is inside already (a no-op run saves resolving every path).
+    """
+    path = Path(folder, name)
+    if not path.is_symlink():
+        return True
+    return files.inside(path, resolved) or not files.resolvable(path)
 
 
 def confinement(root: Path, layout: Layout) -> Path:
@@ -272,11 +278,14 @@ def _links_changed(source: Path, record: Mapping[str, Any], options: Options) ->
     """Whether another page now links to a heading of this one that its English does not
     keep (or no longer does). Segments the article only when the site's links changed."""
     recorded = record.get("site_links_sha256")
-    if recorded == (links_hash(options.linked) if options.linked else None):
+    if recorded == (_links_hash(options.linked) if options.linked else None):
         return False
     article = load(source, replace(options, source_language="nl"))
     return str(record.get("linked_ids", "")) != linked_kept(article)
 
+
+_links_hash = functools.lru_cache(maxsize=2)(links_hash)
+"""The same for every article of a run: hashed once, not once per article."""
 
 Writer = tuple[str, str]
 """An engine's name and its model (``name@version``, or ``none``), as provenance records them."""
@@ -635,17 +644,22 @@ def _survey(
     items, stale = [], []
     unreadable: list[TranslatorError] = []
     sources = find_articles(root, layout, unreadable)
-    rivals = _rivals(sources, root, layout)
+    targets = _targets(sources, root, layout)
+    rivals = _rivals(targets)
+    inside = confinement(root, layout)
     for source in sources:
         if not in_shard(source, root, shard):
             continue
         item = Item(source, None)
         items.append(item)
         try:
-            item.target = target_for(source, root, layout)
+            item.target = _target(targets[source])
             if source in rivals:
                 raise _conflict(source, rivals[source], item.target)
-            confine(item.target, confinement(root, layout), "the English file")
+            if layout == "tree" or item.target.is_symlink():
+                # A bundle's English sits in its source's folder, which the walk found
+                # inside ROOT: only a link there can lead outside.
+                confine(item.target, inside, "the English file")
             item.reason = freshness(source, item.target, options, force=force, writer=writer)
         except TranslatorError as exc:
             item.status, item.error = "failed", str(exc)
@@ -662,7 +676,26 @@ def _survey(
     return items, stale
 
 
-def _rivals(sources: Sequence[Path], root: Path, layout: Layout) -> dict[Path, list[Path]]:
+def _targets(
+    sources: Sequence[Path], root: Path, layout: Layout
+) -> dict[Path, Path | TranslatorError]:
+    """Each source's English file, or why it has none (reported for the source's shard)."""
+    targets: dict[Path, Path | TranslatorError] = {}
+    for source in sources:
+        try:
+            targets[source] = target_for(source, root, layout)
+        except TranslatorError as exc:
+            targets[source] = exc
+    return targets
+
+
+def _target(found: Path | TranslatorError) -> Path:
+    if isinstance(found, TranslatorError):
+        raise found
+    return found
+
+
+def _rivals(targets: Mapping[Path, Path | TranslatorError]) -> dict[Path, list[Path]]:
     """Sources that would write the same English file (``index.md`` and ``index.nl.md``
     in one bundle), each with the whole group: each run would rewrite it from the other.
 
@@ -670,12 +703,9 @@ def _rivals(sources: Sequence[Path], root: Path, layout: Layout) -> dict[Path, l
     into different shards, and each shard must still see the conflict.
     """
     by_target: dict[Path, list[Path]] = {}
-    for source in sources:
-        try:
-            target = target_for(source, root, layout)
-        except TranslatorError:
-            continue  # the survey reports it for the source's own shard
-        by_target.setdefault(target, []).append(source)
+    for source, target in targets.items():
+        if isinstance(target, Path):  # else the survey reports it for the source's shard
+            by_target.setdefault(target, []).append(source)
     return {s: group for group in by_target.values() if len(group) > 1 for s in group}
 
 

@@ -47,12 +47,10 @@ import hashlib
 import io
 import itertools
 import re
-import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from translator import glossary_forms
 from translator.errors import GlossaryError
@@ -723,6 +721,8 @@ def export_csv(terms: Sequence[GlossaryTerm], columns: Sequence[str] = COLUMNS) 
 
 def export_tbx(terms: Sequence[GlossaryTerm]) -> str:
     """Terms as TBX-Basic (ISO 30042), for CAT tools such as OmegaT and Trados."""
+    from xml.sax.saxutils import escape  # noqa: PLC0415 - exports only
+
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<martif type="TBX-Basic" xml:lang="en">',
@@ -773,6 +773,8 @@ def read_import(path: Path) -> list[GlossaryTerm]:
 
 
 def _read_tbx(path: Path) -> list[GlossaryTerm]:
+    import xml.etree.ElementTree as ET  # noqa: PLC0415 - imports only
+
     try:
         root = ET.parse(path).getroot()
     except (ET.ParseError, OSError) as exc:

@@ -21,10 +21,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import tomlkit
-from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
-
 from translator import __version__, output, protect, reassemble
 from translator.engines import Engine
 from translator.errors import InputError, OutputError
@@ -216,6 +212,9 @@ def _hash(text: str) -> str:
 
 
 def _load(path: Path) -> Any:
+    from ruamel.yaml import YAML  # noqa: PLC0415
+    from ruamel.yaml.error import YAMLError  # noqa: PLC0415
+
     text = path.read_text(encoding="utf-8")
     try:
         if path.suffix == ".toml":
@@ -239,6 +238,9 @@ def _dump(strings: ThemeStrings, data: Any, record: dict[str, str], engine: Engi
         "# Correct any string here: translator keeps corrections until their Dutch changes.\n"
         f"# translator-record: {json.dumps(record, sort_keys=True)}\n\n"
     )
+    import tomlkit  # noqa: PLC0415
+    from ruamel.yaml import YAML  # noqa: PLC0415
+
     if strings.target.suffix == ".toml":
         return header + tomlkit.dumps(data)
     stream = io.StringIO()

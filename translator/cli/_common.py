@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import signal
 import sys
@@ -103,7 +104,40 @@ def _run_options(command: Callable[..., None]) -> Callable[..., None]:
     return command
 
 
+COMMANDS = {
+    "batch": "translator.cli.batch",
+    "clean": "translator.cli.clean",
+    "detect": "translator.cli.translate",
+    "glossary": "translator.cli.glossary",
+    "memory": "translator.cli.models",
+    "models": "translator.cli.models",
+    "review": "translator.cli.review",
+    "segments": "translator.cli.translate",
+    "translate": "translator.cli.translate",
+}
+"""Each command and the module that defines it (registering it on ``main``)."""
+
+
+class LazyGroup(click.Group):
+    """A group that imports a command's module only when that command is wanted.
+
+    The command modules import the library they drive (the Markdown parser, the
+    review page, model installation …); importing them all made every command,
+    even a no-op ``translator batch``, pay for all of them. See click's
+    documentation, "Lazily Loading Subcommands".
+    """
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in COMMANDS and cmd_name not in self.commands:
+            importlib.import_module(COMMANDS[cmd_name])
+        return super().get_command(ctx, cmd_name)
+
+
 @click.group(
+    cls=LazyGroup,
     context_settings={"help_option_names": ["-h", "--help"]},
     epilog=examples(
         ("translator translate content/over-t3d/index.md", "one article, beside it"),
