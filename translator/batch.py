@@ -10,7 +10,6 @@ run with nothing to do reads hashes only and never loads a model.
 from __future__ import annotations
 
 import contextlib
-import difflib
 import fcntl
 import functools
 import hashlib
@@ -21,10 +20,8 @@ import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from multiprocessing import get_context
-from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import IO, Any, Literal
+from typing import IO, TYPE_CHECKING, Any, Literal
 
 from translator import files, output, theme_strings
 from translator.config import Settings, cache_home
@@ -47,6 +44,9 @@ from translator.pipeline import (
     unkept_id,
 )
 from translator.previous import Previous, read_previous, read_record
+
+if TYPE_CHECKING:  # multiprocessing is imported when --jobs starts workers
+    from multiprocessing.connection import Connection
 
 Layout = Literal["bundle", "tree"]
 
@@ -149,26 +149,25 @@ def find_articles(
             where = Path(exc.filename) if exc.filename else base
             unreadable.append(InputError(f"cannot be read: {files.reason(exc)}", path=where))
 
+    # os.walk follows no link to a folder, so every folder it enters is inside ROOT.
     for folder, dirs, names in os.walk(base, onerror=refused):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and _stays(folder, d, resolved))
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(names):
-            if (
-                name.lower().endswith((".md", ".markdown"))
-                and not output.is_translation(Path(name))
-                and _stays(folder, name, resolved)
-            ):
-                found.append(Path(folder, name))
+            if not name.lower().endswith((".md", ".markdown")):
+                continue
+            path = Path(folder, name)
+            if not output.is_translation(path) and _stays(path, resolved):
+                found.append(path)
     return found
 
 
-def _stays(folder: str, name: str, resolved: Path) -> bool:
-    """Whether a walked entry stays inside the resolved root; a link loop stays too, to
+def _stays(path: Path, resolved: Path) -> bool:
+    """Whether a walked file stays inside the resolved root; a link loop stays too, to
     fail by name instead of vanishing.
 
-    Only a symbolic link is resolved: the walk follows none, so the folder that holds
-    any other entry is inside already (a no-op run saves resolving every path).
+    Only a symbolic link is resolved: its folder is inside already (see above), so
+    a no-op run need not resolve every path.
     """
-    path = Path(folder, name)
     if not path.is_symlink():
         return True
     return files.inside(path, resolved) or not files.resolvable(path)
@@ -366,6 +365,8 @@ def plan_reuse(
                 f"correction from another article used (line {article.segments[i].line})"
             )
     order = [i for i in keys if i in todo]
+    import difflib  # noqa: PLC0415 - a no-op run plans nothing
+
     matcher = difflib.SequenceMatcher(
         a=[e.key for e in old], b=[keys[i] for i in order], autojunk=False
     )
@@ -895,6 +896,8 @@ def _in_workers(tasks: Sequence[_WorkArgs]) -> list[tuple[list[Result], str | No
     takes them along (``_die_with_parent``). A pool's helper threads can block
     forever feeding tasks to workers that are gone.
     """
+    from multiprocessing import get_context  # noqa: PLC0415
+
     context = get_context("spawn")
     workers = []
     try:

@@ -152,8 +152,8 @@ def load_yaml_record(block: str) -> Any:
 # One entry as translator writes it: a plain word, then a double-quoted value with no
 # escape and only characters that every YAML reader takes as themselves, or a boolean.
 _PLAIN_ENTRY = re.compile(
-    r'( +)([A-Za-z_][A-Za-z0-9_]*): (?:"([ !#-\[\]-~\u00a0-\u2027\u202a-\ud7ff'
-    r'\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]*)"|(true|false))\r?'
+    r'( +)([A-Za-z_][A-Za-z0-9_]*): (?:"([^"\\\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff'
+    r'\ufeff\ufffe\uffff]*)"|(true|false))\r?'
 )
 # Keys that YAML reads as something else than a string (true, null …): left to the parsers.
 _NOT_PLAIN_KEYS = frozenset(["true", "false", "null", "yes", "no", "on", "off", "y", "n"])

@@ -299,7 +299,12 @@ def _dutch_pages(folder: Path) -> list[Path]:
     """The Markdown pages under ``folder`` but translator's English ones, which follow
     their Dutch source (and may be a run behind). os.walk skips what it cannot list
     (a path too long, no permission): batch reports those."""
-    paths = (Path(top, name) for top, _, names in os.walk(folder) for name in names)
+    paths = (
+        Path(top, name)
+        for top, _, names in os.walk(folder)
+        for name in names
+        if name.endswith(".md")  # a Path for Markdown files only: a site has many others
+    )
     return sorted(p for p in paths if p.suffix == ".md" and not output.is_translation(p))
 
 
