@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
 from tests.conftest import CONTENT, GLOSSARY, run
-from translator import front_matter, pipeline, previous, verify
+from translator import files, front_matter, pipeline, previous, verify
 from translator.batch import run_batch
 from translator.config import Settings
 from translator.engines.pseudo import PseudoEngine
@@ -70,6 +70,23 @@ HAND_EDITED = [
     'machine_translation:\n  source: &a "x"\n  engine: *a\n',
     'machine_translation:\n  source: "a"\n  source: "b"\n',
     'machine_translation:\n  source: "\x7f"\n',
+    # Near misses of the line-by-line reader (one entry per line as translator writes it):
+    'machine_translation:\n  source: "a\tb"\n',
+    'machine_translation:\n  source: "a\ufeffb"\n',
+    'machine_translation:\n  source: "x" # a comment\n',
+    'machine_translation:\n  source: "x" \n',
+    'machine_translation:\n  source:  "x"\n',
+    'machine_translation:\n  source: "x"\n   engine: "y"\n',
+    'machine_translation:\n  source: "x"\n engine: "y"\n',
+    'machine_translation:\n\tsource: "x"\n',
+    'machine_translation:\n  true: "x"\n',
+    'machine_translation:\n  Null: "x"\n',
+    "machine_translation:\n  machine_translated: True\n",
+    'machine_translation:\n  source: "x"\n\n  engine: "y"\n',
+    'machine_translation:\n  source: "a\rb"\n',
+    'machine_translation:\n  source: "x"\r\n  engine: "y"\n',
+    'machine_translation:\n  source: ""\n',
+    'machine_translation: \n  source: "x"\n',
 ]
 
 
@@ -100,6 +117,32 @@ def test_translators_own_records_take_the_c_loader(tmp_path: Path) -> None:
         fast = previous._c_load(block)
         assert fast is not previous._UNSURE
         assert fast == ruamel_load(block)
+
+
+def test_translators_own_records_need_no_yaml_parser(tmp_path: Path) -> None:
+    """The no-op path reads each record line by line, as ruamel reads it."""
+    site = tmp_path / "content"
+    shutil.copytree(CONTENT, site, ignore=shutil.ignore_patterns("*.en.md"))
+    assert run(["batch", "--engine", "pseudo", "--glossary", GLOSSARY, site]).exit_code == 0
+    blocks = [
+        found.group(0)
+        for path in sorted(site.rglob("*.en.md"))
+        if (found := previous._YAML_RECORD.search(path.read_text("utf-8")))
+    ]
+    assert len(blocks) == 4
+    for block in blocks:
+        plain = previous._plain_record(block)
+        assert plain is not None
+        assert plain == ruamel_load(block)
+
+
+@pytest.mark.parametrize("size", [10, 70_000, 200_000])
+def test_a_files_head_is_read_in_blocks_up_to_the_limit(tmp_path: Path, size: int) -> None:
+    path = tmp_path / "index.en.md"
+    data = bytes(range(256)) * (size // 256 + 1)
+    path.write_bytes(data[:size])
+    for limit in (1, 9, 65_536, 65_537, 150_000, 16 << 20):
+        assert files.read_bytes(path, limit) == data[: min(size, limit)]
 
 
 def copy_site(tmp_path: Path) -> tuple[Path, Path]:
