@@ -87,8 +87,9 @@ def test_the_small_helpers_live_in_the_lowest_layer() -> None:
 
 # What a run with nothing to translate must not import: the Markdown parser, YAML and
 # TOML libraries, language detection, sentence splitting, the model runtime,
-# morphology, the review page's browser driver, the memory database, downloads and
-# worker processes. Each is imported where it is used, by the run that needs it.
+# morphology, the review page's browser driver, the memory database, downloads,
+# worker processes and the translating stages. Each is imported where it is used,
+# by the run that needs it.
 HEAVY = (
     "markdown_it",
     "mdit_py_plugins",
@@ -114,6 +115,12 @@ HEAVY = (
     "translator.review_page",
     "translator.memory",
     "translator.models",
+    # The stages that translate: a no-op builds its Options and compares hashes only.
+    "translator.pipeline",
+    "translator.protect",
+    "translator.reassemble",
+    "translator.verify",
+    "translator.taxonomies",
 )
 
 

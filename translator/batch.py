@@ -28,25 +28,14 @@ from translator.config import Settings, cache_home
 from translator.engines import Engine, load_engine
 from translator.errors import EngineError, InputError, OutputError, TranslatorError
 from translator.glossary import Glossary, uses_hash
-from translator.pipeline import (
-    Article,
-    Kept,
-    Options,
-    Result,
-    article_terms,
-    glossary_fingerprint,
-    linked_kept,
-    links_hash,
-    load,
-    not_dutch,
-    segment_keys,
-    translate_articles,
-    unkept_id,
-)
+from translator.options import Options, glossary_fingerprint, links_hash
 from translator.previous import Previous, read_previous, read_record
 
-if TYPE_CHECKING:  # multiprocessing is imported when --jobs starts workers
+if TYPE_CHECKING:  # multiprocessing is imported when --jobs starts workers, the
+    # pipeline when an article is loaded: a run with nothing to do imports neither
     from multiprocessing.connection import Connection
+
+    from translator.pipeline import Article, Kept, Result
 
 Layout = Literal["bundle", "tree"]
 
@@ -266,6 +255,8 @@ def freshness(
     if options.glossary is not None:
         if record.get("glossary_all_sha256") == glossary_fingerprint(options.glossary):
             return None  # the glossary is as it was, so are the terms this article uses
+        from translator.pipeline import article_terms, load  # noqa: PLC0415
+
         plain = replace(options, source_language="nl")  # hashes need no language detection
         article = load(source, plain)
         if record.get("glossary_sha256") != uses_hash(article_terms(article, options.glossary)):
@@ -279,6 +270,8 @@ def _links_changed(source: Path, record: Mapping[str, Any], options: Options) ->
     recorded = record.get("site_links_sha256")
     if recorded == (_links_hash(options.linked) if options.linked else None):
         return False
+    from translator.pipeline import linked_kept, load  # noqa: PLC0415
+
     article = load(source, replace(options, source_language="nl"))
     return str(record.get("linked_ids", "")) != linked_kept(article)
 
@@ -323,6 +316,8 @@ class Plan:
     """Indices among ``reuse`` whose English a person wrote."""
 
     def kept(self) -> Kept:
+        from translator.pipeline import Kept  # noqa: PLC0415
+
         return Kept(self.reuse, self.changed, frozenset(self.human))
 
 
@@ -343,6 +338,8 @@ def plan_reuse(
     reported as replaced, or, with keep_edits, the edit is kept and reported as
     needing review. A correction made elsewhere to the same Dutch is used too.
     """
+    from translator.pipeline import segment_keys  # noqa: PLC0415
+
     keys = segment_keys(article, glossary)
     plan = Plan()
     if previous is not None:
@@ -735,6 +732,8 @@ def _conflict(source: Path, group: Sequence[Path], target: Path) -> OutputError:
 
 def load_dutch(item: Item, options: Options) -> Article | None:
     """Load an article and detect its language; None (item marked) if it fails or is not Dutch."""
+    from translator.pipeline import load, not_dutch  # noqa: PLC0415
+
     try:
         article = load(item.source, options)
     except TranslatorError as exc:
@@ -842,6 +841,8 @@ def _corrections(
     """
     if memory_path is None:
         return found
+    from translator.pipeline import segment_keys  # noqa: PLC0415
+
     dutch = {
         key: article.segments[i].source_in(article.raw)
         for article in articles.values()
@@ -881,6 +882,8 @@ def _translate(
 ) -> dict[Path, Result]:
     if not articles:
         return {}
+    from translator.pipeline import translate_articles  # noqa: PLC0415
+
     reuse = {path: plan.kept() for path, plan in plans.items()}
     paths = list(articles)
     if jobs <= 1 or len(paths) < 2:
@@ -899,7 +902,7 @@ def _translate(
     return {r.path: r for results, _ in outcomes for r in results}
 
 
-_WorkArgs = tuple[list[Article], dict[Path, Kept], Settings, "Glossary | None"]
+_WorkArgs = tuple["list[Article]", "dict[Path, Kept]", Settings, "Glossary | None"]
 
 
 def _in_workers(tasks: Sequence[_WorkArgs]) -> list[tuple[list[Result], str | None]]:
@@ -981,6 +984,8 @@ def _work(
 ) -> tuple[list[Result], str | None]:
     """One worker process of --jobs: its own engine, its share of the articles; also
     returns why the translation memory was turned off, if it was."""
+    from translator.pipeline import translate_articles  # noqa: PLC0415
+
     engine = LazyEngine(settings)
     return translate_articles(articles, engine, glossary, reuse), engine.memory_problem
 
@@ -1046,6 +1051,8 @@ def _finish(
 ) -> None:
     if item.status in ("failed", "skipped", "needs-review"):
         return
+    from translator.pipeline import unkept_id  # noqa: PLC0415
+
     result = results[item.source]
     plan = plans[item.source]
     item.total = result.stats.segments

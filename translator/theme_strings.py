@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from translator import __version__, output, protect, reassemble
+from translator import __version__, output
 from translator.engines import Engine
 from translator.errors import InputError, OutputError
 from translator.glossary import Glossary
@@ -225,6 +225,8 @@ def _written(
 
 
 def _translate(texts: dict[Key, str], engine: Engine, glossary: Glossary | None) -> dict[Key, str]:
+    from translator import protect, reassemble  # noqa: PLC0415 - not for a run with nothing to do
+
     if not texts:
         return {}
     protected = {key: protect.protect(_segment(text), glossary) for key, text in texts.items()}

@@ -18,7 +18,7 @@ from translator.config import Settings, load_settings
 from translator.errors import TranslatorError
 from translator.glossary import Glossary
 from translator.markdown import Goldmark
-from translator.pipeline import Options, site_links
+from translator.options import Options, site_links
 
 # Not readable=True: one unreadable file fails that file, not the whole command.
 _PATHS = click.argument(
