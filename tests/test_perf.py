@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
 from tests.conftest import CONTENT, GLOSSARY, run
-from translator import files, front_matter, pipeline, previous, verify
+from translator import files, front_matter, glossary, pipeline, previous, verify
 from translator.batch import run_batch
 from translator.config import Settings
 from translator.engines.pseudo import PseudoEngine
@@ -331,3 +332,17 @@ def test_decoding_progress_runs_on_over_the_chunks(tmp_path: Path, installed: Pa
     assert done == sorted(done) and len(set(done)) > 3  # several chunks, never backwards
     assert reports[-1][0] == reports[-1][1]  # the bar ends full
     assert all(d <= t for d, t in reports)
+
+
+def test_the_glossary_fingerprint_is_kept_with_the_glossary(tmp_path: Path) -> None:
+    """Computed once per glossary (a no-op compares it per article), it still changes
+    with any field of any term, and is what the records hold."""
+    terms = glossary.load(GLOSSARY)
+    assert pipeline.glossary_fingerprint(terms) == terms.fingerprint
+    assert "fingerprint" in vars(terms)  # kept, not computed again
+    changed = replace(terms, terms=(replace(terms.terms[0], note="x"), *terms.terms[1:]))
+    assert changed.fingerprint != terms.fingerprint
+    assert glossary.load(GLOSSARY).fingerprint == terms.fingerprint
+    for block in own_records(tmp_path):
+        record = previous.load_yaml_record(block)["machine_translation"]
+        assert record["glossary_all_sha256"] == terms.fingerprint

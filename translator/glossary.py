@@ -52,7 +52,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
-from translator import glossary_forms
+from translator import __version__, glossary_forms
 from translator.errors import GlossaryError
 from translator.files import default_glossary, write_atomic
 
@@ -156,6 +156,17 @@ class Glossary:
     terms: tuple[GlossaryTerm, ...] = ()
     path: Path | None = None
     proposed: tuple[GlossaryTerm, ...] = field(default=(), repr=False)
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """Hash of every term with all its fields, and of this version of the tool.
+
+        Stricter than ``uses_hash``: any change to the glossary changes it, so an
+        equal fingerprint (with an unchanged source) proves the article's terms
+        unchanged, and a different one only sends the article to the exact check.
+        Computed once per glossary: a no-op run compares it once per article.
+        """
+        return hashlib.sha256(repr((__version__, self.terms)).encode("utf-8")).hexdigest()
 
     @cached_property
     def _pattern(self) -> re.Pattern[str] | None:

@@ -7,14 +7,13 @@ compares its hashes without importing the stages that translate.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from translator import __version__, segment
+from translator import segment
 from translator.errors import TranslatorError
 from translator.files import read
 from translator.front_matter import DEFAULT_KEYS
@@ -72,12 +71,10 @@ def links_hash(linked: frozenset[str]) -> str:
     return hashlib.sha256(" ".join(sorted(linked)).encode("utf-8")).hexdigest()
 
 
-@functools.lru_cache(maxsize=4)
 def glossary_fingerprint(glossary: Glossary) -> str:
-    """Hash of every term of a glossary with all its fields, and of this version of the tool.
+    """The whole glossary's hash, as records hold it (see ``Glossary.fingerprint``).
 
-    Stricter than ``uses_hash``: any change to the glossary changes it, so an
-    equal fingerprint (with an unchanged source) proves the article's terms
-    unchanged, and a different one only sends the article to the exact check.
+    It was an ``lru_cache`` keyed by the glossary, which hashed every term at
+    each lookup: once per article, most of what the glossary cost a no-op run.
     """
-    return hashlib.sha256(repr((__version__, glossary.terms)).encode("utf-8")).hexdigest()
+    return glossary.fingerprint
