@@ -163,6 +163,7 @@ def test_a_no_op_batch_imports_nothing_heavy(tmp_path: Path, glossary: list[str]
     assert totals["up-to-date"] == totals["files"] == 5
     assert "translator.batch" in names  # the trace is read right
     assert heavy(names) == []
+    assert ("translator.glossary" in names) == (glossary != ["--no-glossary"])
 
 
 def test_the_version_imports_no_command(tmp_path: Path) -> None:

@@ -27,7 +27,6 @@ from translator import files, output, theme_strings
 from translator.config import Settings, cache_home
 from translator.engines import Engine, load_engine
 from translator.errors import EngineError, InputError, OutputError, TranslatorError
-from translator.glossary import Glossary, uses_hash
 from translator.options import Options, glossary_fingerprint, links_hash
 from translator.previous import Previous, read_previous, read_record
 
@@ -35,6 +34,7 @@ if TYPE_CHECKING:  # multiprocessing is imported when --jobs starts workers, the
     # pipeline when an article is loaded: a run with nothing to do imports neither
     from multiprocessing.connection import Connection
 
+    from translator.glossary import Glossary
     from translator.pipeline import Article, Kept, Result
 
 Layout = Literal["bundle", "tree"]
@@ -255,6 +255,7 @@ def freshness(
     if options.glossary is not None:
         if record.get("glossary_all_sha256") == glossary_fingerprint(options.glossary):
             return None  # the glossary is as it was, so are the terms this article uses
+        from translator.glossary import uses_hash  # noqa: PLC0415
         from translator.pipeline import article_terms, load  # noqa: PLC0415
 
         plain = replace(options, source_language="nl")  # hashes need no language detection

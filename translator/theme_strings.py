@@ -26,14 +26,16 @@ import sys
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from translator import __version__, output
 from translator.engines import Engine
 from translator.errors import InputError, OutputError
-from translator.glossary import Glossary
 from translator.hugo import find_site, shown
 from translator.segment import Atom, AtomKind, Segment
+
+if TYPE_CHECKING:  # annotations only: a run without a glossary does not import it
+    from translator.glossary import Glossary
 
 if sys.version_info >= (3, 11):
     import tomllib

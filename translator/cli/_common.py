@@ -9,16 +9,18 @@ import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from translator import __version__, detect, glossary, hugo, output
+from translator import __version__, detect, hugo, output
 from translator.config import Settings, load_settings
 from translator.errors import TranslatorError
-from translator.glossary import Glossary
 from translator.markdown import Goldmark
 from translator.options import Options, site_links
+
+if TYPE_CHECKING:  # the glossary is imported by the runs that have one
+    from translator.glossary import Glossary
 
 # Not readable=True: one unreadable file fails that file, not the whole command.
 _PATHS = click.argument(
@@ -311,6 +313,8 @@ def _dutch_pages(folder: Path) -> list[Path]:
 def _glossary(settings: Settings) -> Glossary | None:
     if settings.glossary is None:
         return None
+    from translator import glossary  # noqa: PLC0415
+
     try:
         return glossary.load(settings.glossary)
     except TranslatorError as exc:
