@@ -6,9 +6,10 @@ alternated (whole commands, so each time includes starting Python; CPU time
 is the child's). Prints a table and the no-op goals, and writes
 build/bench-batch.json.
 
-``python bench/batch.py --no-op [--rounds N]`` measures the no-op path alone
-(1,000 articles translated once with the pseudo engine, no model needed),
-in a minute or two instead of the whole benchmark's many.
+``python bench/batch.py --no-op [--rounds N] [--against REV]`` measures the
+no-op path alone (1,000 articles translated once with the pseudo engine, no
+model needed), in a minute or two instead of the whole benchmark's many; with
+``--against main``, also paired with that revision's code (``git archive``).
 """
 
 from __future__ import annotations
@@ -39,13 +40,19 @@ def batch(folder: Path, *args: str, glossary: bool = False) -> tuple[float, dict
     return found["wall"], found["totals"]
 
 
-def timed_batch(folder: Path, *args: str, glossary: bool = False) -> dict[str, Any]:
-    """One ``translator batch`` command: wall time, the child's CPU time, its totals."""
+def timed_batch(
+    folder: Path, *args: str, glossary: bool = False, source: Path | None = None
+) -> dict[str, Any]:
+    """One ``translator batch`` command: wall time, the child's CPU time, its totals.
+
+    ``source``: run the translator package found there (another revision) instead.
+    """
     env = {
         **os.environ,
         "HOME": str(folder),
         "TRANSLATOR_MODELS_DIR": str(folder / "models"),
         "TRANSLATOR_MEMORY": str(folder / "memory.sqlite"),
+        **({"PYTHONPATH": str(source)} if source is not None else {}),
     }
     terms = ["--glossary", str(GLOSSARY)] if glossary else ["--no-glossary"]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -66,6 +73,7 @@ def timed_batch(folder: Path, *args: str, glossary: bool = False) -> dict[str, A
         capture_output=True,
         text=True,
         env=env,
+        cwd=folder,  # not the repository, which would come first on sys.path
         check=True,
     )
     wall = time.perf_counter() - started
@@ -202,21 +210,50 @@ def report_no_op(noop: dict[str, Any], rounds: int) -> None:
     )
 
 
-def main_no_op(rounds: int) -> None:
-    """Only the no-op path: 1,000 articles translated once with the pseudo engine."""
+def main_no_op(rounds: int, against: str | None) -> None:
+    """Only the no-op path: 1,000 articles translated once with the pseudo engine;
+    with ``against``, also paired with that git revision's code on the same site."""
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         (folder / "site").mkdir()
         corpus(folder / "site", count=1000)
         noop = no_op(folder, rounds=rounds)
-    report_no_op(noop, rounds)
+        report_no_op(noop, rounds)
+        if against is not None:
+            noop["against"] = {against: versus(folder, against, rounds)}
     save("bench-batch-no-op.json", noop)
+
+
+def versus(folder: Path, revision: str, rounds: int) -> dict[str, Any]:
+    """This code against another revision's, whole no-op commands alternated, both
+    without and with the glossary."""
+    other = folder / "against"
+    other.mkdir()
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", revision], capture_output=True, check=True
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(other)], input=archive, check=True)
+    found = {}
+    for glossary in (False, True):
+        ours, theirs = alternate(
+            functools.partial(timed_batch, folder, glossary=glossary),
+            functools.partial(timed_batch, folder, glossary=glossary, source=other),
+            rounds,
+        )
+        found["with" if glossary else "without"] = compare(ours, theirs)
+    for name, c in found.items():
+        print(
+            f"  {name} the glossary, this code vs {revision}: CPU {c['cpu_ratio']:.2f}x, "
+            f"wall {c['wall_ratio']:.2f}x ({c['a_cpu']:.2f} s vs {c['b_cpu']:.2f} s CPU)"
+        )
+    return found
 
 
 if __name__ == "__main__":
     if len(sys.argv) == 4 and sys.argv[1] == "--in-process":
         print(json.dumps(no_op_here(Path(sys.argv[2]), sys.argv[3] == "yes")))
     elif len(sys.argv) > 1 and sys.argv[1] == "--no-op":
-        main_no_op(int(sys.argv[3]) if sys.argv[2:3] == ["--rounds"] else 5)
+        given = dict(zip(sys.argv[2::2], sys.argv[3::2], strict=False))
+        main_no_op(int(given.get("--rounds", 5)), given.get("--against"))
     else:
         main()
