@@ -16,19 +16,14 @@ import re
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
-
-import tomlkit
-import tomlkit.exceptions
-import tomlkit.items
-from frontmatter.default_handlers import YAMLHandler
-from ruamel.yaml import YAML
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from typing import TYPE_CHECKING, Any, Literal
 
 from translator.errors import FrontMatterError
 from translator.markdown import SHORTCODE
 from translator.segment import EMAIL, URL, Atom, AtomKind, Segment
+
+if TYPE_CHECKING:  # ruamel.yaml and tomlkit are imported where front matter is parsed
+    from ruamel.yaml.nodes import Node
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -165,6 +160,8 @@ def rewrite(
 
 
 def _load_yaml(inner: str, path: str) -> dict[str, Any]:
+    from frontmatter.default_handlers import YAMLHandler  # noqa: PLC0415
+
     try:
         data = YAMLHandler().load(_as_hugo_reads(inner)) if inner.strip() else {}
     except Exception as exc:  # PyYAML raises its own MarkedYAMLError family
@@ -215,6 +212,10 @@ def _yaml_error(exc: Exception, inner: str, path: str) -> FrontMatterError:
 def _yaml_segments(
     inner: str, base: int, path: str, keys: Sequence[str]
 ) -> tuple[list[Segment], tuple[str, ...]]:
+    from ruamel.yaml import YAML  # noqa: PLC0415
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError  # noqa: PLC0415
+    from ruamel.yaml.nodes import MappingNode, ScalarNode  # noqa: PLC0415
+
     try:
         root = YAML(typ="rt").compose(_as_hugo_reads(inner))
     except (MarkedYAMLError, YAMLError) as exc:
@@ -249,6 +250,8 @@ def _yaml_segments(
 def _translatable(
     node: Node, keys: Sequence[str], *, top: bool, prefix: str = ""
 ) -> Iterator[tuple[str, Node]]:
+    from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode  # noqa: PLC0415
+
     if isinstance(node, MappingNode):
         for key_node, value in node.value:
             key = str(key_node.value)
@@ -376,6 +379,8 @@ def _load_toml(inner: str, path: str) -> dict[str, Any]:
 
 
 def _toml_segments(inner: str, base: int, keys: Sequence[str]) -> list[Segment]:
+    import tomlkit  # noqa: PLC0415
+
     doc = tomlkit.parse(inner)
     segments = []
     for key, value in _toml_values(doc, keys, top=True):
@@ -416,6 +421,9 @@ def _rewrite_toml(
     provenance: Mapping[str, str | bool],
     newline: str,
 ) -> str:
+    import tomlkit  # noqa: PLC0415
+    import tomlkit.items  # noqa: PLC0415
+
     doc = tomlkit.parse(inner)
     for i, segment in enumerate(fm.segments):
         if i not in values:

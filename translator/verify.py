@@ -15,8 +15,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from markdown_it.token import Token
+if TYPE_CHECKING:  # annotations only
+    from markdown_it.token import Token
 
 from translator.markdown import (
     VISIBLE_PARAMETERS,
