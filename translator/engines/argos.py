@@ -270,11 +270,11 @@ class ArgosEngine:
         and up to 20 when someone watches a progress bar.
 
         CTranslate2 holds a whole call's working memory and results until it
-        returns: one call over the 2,674 sentences of 100 articles peaked 260 MiB
-        above the process before it, and what it left in the heap varied with the
-        call, so a first run's peak rose with the site. Slices bound it (README,
-        *Benchmark*). The sentences are sorted by length, so each slice still
-        batches well.
+        returns: one call over the 2,674 sentences of 100 articles took a run from
+        65 to 325 MiB, and how far depended on the sentences (267 and 333 MiB for
+        two sites' first 100 articles; 244 and 239 MiB in slices). Slices bound
+        that to what 512 sentences need (README, *Benchmark*). The sentences are
+        sorted by length, so each slice still batches well.
         """
         size = DECODE_SLICE
         if self.progress is not None:
