@@ -125,6 +125,9 @@ class Article:
     """(line, id) of linked headings whose Dutch id the English page cannot keep."""
     linked: frozenset[str] = frozenset()
     """Heading ids that other pages of the site link to."""
+    structure: verify.Structure | None = None
+    """The body's Markdown structure, read from segmentation's parse so that
+    verification does not parse the Dutch again; None: verification parses it."""
 
     @property
     def head(self) -> str:
@@ -237,7 +240,7 @@ def load(path: Path, options: Options = Options(), *, text: str | None = None) -
         else FrontMatter(None)
     )
     try:
-        body = segment.segment_body(
+        body, parsed = segment.segment_parsed(
             text[fm.end :],
             offset=fm.end,
             first_line=fm.body_line,
@@ -286,6 +289,7 @@ def load(path: Path, options: Options = Options(), *, text: str | None = None) -
             (fm.body_line + line - 1, anchor)
             for line, anchor in segment.unkept_ids(text[fm.end :], options.goldmark)
         ),
+        structure=verify.parsed_structure(text[fm.end :], parsed),
     )
 
 
@@ -342,7 +346,9 @@ class _Plan:
         )
 
     def mismatch(self) -> verify.Mismatch | None:
-        return verify.compare(self.body, self.assemble_body(), self.article.parameters)
+        return verify.compare(
+            self.body, self.assemble_body(), self.article.parameters, known=self.article.structure
+        )
 
     def culprit(self, mismatch: verify.Mismatch) -> int | None:
         """The translated body segment nearest before the line where structure diverged."""

@@ -32,9 +32,10 @@ from translator.markdown import (
     Goldmark,
     InlineEvent,
     Parameters,
-    inline_events,
+    Parsed,
     mask_shortcodes,
     parse_blocks,
+    parse_recorded,
     parser,
     shortcode_texts,
 )
@@ -243,14 +244,39 @@ def segment_body(
     how Hugo gives headings their ids, and ``linked`` are the ids other pages link
     to, which a heading keeps as well as those its own page links to.
     """
+    return segment_parsed(
+        raw,
+        offset=offset,
+        first_line=first_line,
+        skip=skip,
+        alt_texts=alt_texts,
+        parameters=parameters,
+        goldmark=goldmark,
+        linked=linked,
+    )[0]
+
+
+def segment_parsed(
+    raw: str,
+    *,
+    offset: int = 0,
+    first_line: int = 1,
+    skip: Sequence[tuple[int, int]] = (),
+    alt_texts: bool = True,
+    parameters: Parameters = VISIBLE_PARAMETERS,
+    goldmark: Goldmark = HUGO_DEFAULTS,
+    linked: frozenset[str] = frozenset(),
+) -> tuple[list[Segment], Parsed]:
+    """``segment_body``, and the parse it read the body from: verification reuses it
+    rather than parse the source again."""
     index = LineIndex(raw)
-    tokens, env = parse_blocks(index.normalized)
+    parsed = parse_recorded(index.normalized)
     regions = [(m.start(), m.end()) for m in _CODE_SHORTCODE.finditer(raw)]
     segments = []
     targets = link_targets(index.unmasked) | linked
     texts = _Texts(alt_texts, parameters, goldmark)
-    for kind, source in _inline_sources(tokens, index, targets, texts):
-        atoms = _atoms(source, inline_events(source.content, env), index)
+    for at, kind, source in _inline_sources(parsed.tokens, index, targets, texts):
+        atoms = _atoms(source, parsed.events[at], index)
         if not atoms:
             continue
         start, end = atoms[0].start, atoms[-1].end
@@ -261,7 +287,7 @@ def segment_body(
         )
         line = first_line + index.line_of_raw(start)
         segments.append(Segment(kind, line, start + offset, end + offset, shifted))
-    return segments
+    return segments, parsed
 
 
 # --- locating inline content in the source ----------------------------------------------------
@@ -273,7 +299,8 @@ _VERBATIM_CLOSE = re.compile(r"</(pre|script|style|textarea)\s*>", re.IGNORECASE
 
 def _inline_sources(
     tokens: list[Token], index: LineIndex, targets: set[str], texts: _Texts
-) -> Iterator[tuple[str, _InlineSource]]:
+) -> Iterator[tuple[int, str, _InlineSource]]:
+    """Each block's inline content with the index of its inline token."""
     cell = 0
     verbatim = 0  # raw <pre>/<script>/… elements left open by HTML blocks
     anchors = HeadingIds(targets, texts.goldmark)
@@ -303,7 +330,7 @@ def _inline_sources(
             source = _lines_source(token.content, token.map[0], index)
         if source is not None:
             alert = kind == "paragraph" and i > 1 and tokens[i - 2].type == "blockquote_open"
-            yield kind, replace(source, kind=kind, alert=alert, anchor=anchor, texts=texts)
+            yield i, kind, replace(source, kind=kind, alert=alert, anchor=anchor, texts=texts)
 
 
 def _lines_source(content: str, first: int, index: LineIndex) -> _InlineSource | None:

@@ -16,11 +16,14 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
+from mdit_py_plugins.footnote.index import footnote_tail
 
 from translator.markdown import (
     VISIBLE_PARAMETERS,
     Parameters,
+    Parsed,
     hugo_structure_view,
     parser,
     shortcode_shapes,
@@ -49,19 +52,49 @@ class Mismatch:
     found: str
 
 
+Structure = tuple[tuple[tuple[object, ...], int | None], ...]
+"""A body's structure: each signature with the 0-based line of its nearest block."""
+
+
 def structure(text: str) -> list[tuple[object, ...]]:
     """The structure of a Markdown body, prose left out."""
-    return [sig for sig, _ in _signatures(parser().parse(hugo_structure_view(text)))]
+    return [sig for sig, _ in body_structure(text)]
+
+
+def body_structure(text: str) -> Structure:
+    """The structure of a Markdown body as ``compare`` reads it, lines included."""
+    return tuple(_signatures(parser().parse(hugo_structure_view(text))))
+
+
+def parsed_structure(body: str, parsed: Parsed) -> Structure | None:
+    """``body_structure(body)`` from segmentation's parse of it, without parsing again.
+
+    Segmentation parsed ``body`` with CR line ends made LF before hiding shortcodes,
+    verification hides them first: the two texts differ only when ``body`` has a CR,
+    and then this returns None. Segmentation's parser leaves footnotes where they are
+    written; they are moved to the end here, as the plain parser does.
+    """
+    if "\r" in body:
+        return None
+    state = StateCore(parsed.text, parser(), parsed.env)
+    state.tokens = list(parsed.tokens)
+    footnote_tail(state)
+    return tuple(_signatures(state.tokens))
 
 
 def compare(
-    source: str, output: str, parameters: Parameters = VISIBLE_PARAMETERS
+    source: str,
+    output: str,
+    parameters: Parameters = VISIBLE_PARAMETERS,
+    *,
+    known: Structure | None = None,
 ) -> Mismatch | None:
     """Return the first structural difference between two bodies, or None.
 
-    ``parameters`` are the shortcode parameters whose values may differ (translated)."""
-    left = list(_signatures(parser().parse(hugo_structure_view(source))))
-    right = list(_signatures(parser().parse(hugo_structure_view(output))))
+    ``parameters`` are the shortcode parameters whose values may differ (translated);
+    ``known`` is the source's structure when it is known already."""
+    left = known if known is not None else body_structure(source)
+    right = body_structure(output)
     for (a, line), (b, _) in zip(left, right, strict=False):
         if a != b:
             return Mismatch(line, _describe(a), _describe(b))
