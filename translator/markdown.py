@@ -171,6 +171,10 @@ class _Recorder:
 
 _RuleFn = Callable[[StateInline, bool], bool]
 
+_UNRECORDED = frozenset({"text"})
+"""Inline rules left unwrapped: ``text`` consumes prose only, which is what is left
+between the recorded constructs, and it runs more often than all others together."""
+
 
 def _recording_rule(name: str, fn: _RuleFn) -> _RuleFn:
     def rule(state: StateInline, silent: bool) -> bool:
@@ -195,6 +199,8 @@ def _recording_parser() -> MarkdownIt:
     md = _configure(MarkdownIt("commonmark", {"html": True}), move_footnotes=False)
     md.core.ruler.at("inline", _recording_inline)
     for name in md.inline.ruler.get_active_rules():
+        if name in _UNRECORDED:
+            continue
         fn = next(r.fn for r in md.inline.ruler.__rules__ if r.name == name)
         md.inline.ruler.at(name, _recording_rule(name, fn))
     tokenize = md.inline.tokenize

@@ -547,8 +547,10 @@ def _misses(plan: _Plan) -> list[TermMiss]:
     """
     misses = []
     for i, protected in plan.protected.items():
-        english = _prose_of(plan.rebuilt.get(i, ""), protected)
         uses = [u for u in protected.terms if u is not None]
+        if not uses:
+            continue
+        english = _prose_of(plan.rebuilt.get(i, ""), protected)
         line = plan.article.segments[i].line
         # A guided term (a verb) may take any form that fits the Dutch one.
         misses += [

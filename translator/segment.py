@@ -92,7 +92,7 @@ class Segment:
     @property
     def translatable(self) -> bool:
         """A segment without letters in its prose has nothing to translate."""
-        return any(c.isalpha() for a in self.atoms if a.kind is AtomKind.TEXT for c in a.text)
+        return any(any(map(str.isalpha, a.text)) for a in self.atoms if a.kind is AtomKind.TEXT)
 
 
 # --- markup recognised outside CommonMark -------------------------------------------------
@@ -139,6 +139,15 @@ def as_written(markup: str) -> str:
     """A protected atom's text as the source has it, without what segmentation added."""
     return _ADDED.sub("", markup) if ADDED_CLOSE in markup else markup
 
+
+# Markup found by pattern in prose, each with the strings one of which every match
+# contains: a block without any is not scanned (a scan costs more than its parse).
+_MARKUP = (
+    (URL, ("://", "www.")),
+    (EMAIL, ("@",)),
+    (BRACKETS, ("\u27e6", "\u27e7")),
+    (_EMOJI, (":",)),
+)
 
 # Inline rules whose whole match is markup, never prose.
 _PROTECTED_RULES = frozenset(
@@ -445,9 +454,10 @@ def _protected_ranges(source: _InlineSource, original: str, events: list[InlineE
             for s, e in shortcode_texts(match.group(0), source.texts.parameters)
         ]
         found.protect_except(match.start(), match.end(), texts)
-    for pattern in (URL, EMAIL, BRACKETS, _EMOJI):
-        for match in pattern.finditer(original):
-            found.protect(*match.span())
+    for pattern, needles in _MARKUP:
+        if any(needle in original for needle in needles):
+            for match in pattern.finditer(original):
+                found.protect(*match.span())
     _hugo_ranges(source, original, found)
     found.ranges = _union(found.ranges)
     return found
@@ -459,7 +469,8 @@ def _hugo_ranges(source: _InlineSource, original: str, found: _Ranges) -> None:
         found.protect(*alert.span())
     if source.kind == "paragraph" and (attributes := _BLOCK_ATTRIBUTES.search(original)):
         found.protect(*attributes.span())
-    attributes = _HEADING_ATTRIBUTES.search(original) if source.kind == "heading" else None
+    heading = source.kind == "heading" and "{" in original  # attributes need braces
+    attributes = _HEADING_ATTRIBUTES.search(original) if heading else None
     if attributes is not None:
         found.protect(*attributes.span())
     if source.anchor is None:
