@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 from pathlib import Path
 
 import pytest
 from markdown_it.utils import read_fixture_file
 
 from tests.conftest import SHARED
-from translator import front_matter, pipeline, verify
+from translator import front_matter, pipeline, segment, verify
 from translator.engines.pseudo import PseudoEngine
 from translator.errors import FrontMatterError
 from translator.segment import segment_parsed
@@ -134,6 +135,14 @@ def test_verification_reads_segmentation_parse_as_its_own(text: str) -> None:
     known = verify.parsed_structure(body, parsed)
     assert known is None or known == verify.body_structure(body)
     assert (known is None) == ("\r" in body)
+
+
+def test_emoji_are_found_where_the_lookbehind_first_pattern_finds_them() -> None:
+    reference = re.compile(r"(?<![\w:]):[a-z0-9_+-]*[a-z][a-z0-9_+-]*:(?![\w:])")
+    samples = [*DOCUMENTS, ":tada:", "a:tada:", "::tada:", " :+1: :x::y: é:ok: :ok:é", ":a:b:c:"]
+    for text in samples:
+        expected = [m.span() for m in reference.finditer(text)]
+        assert [m.span() for m in segment._EMOJI.finditer(text)] == expected, text
 
 
 def test_the_corpora_have_footnotes_references_and_shortcodes() -> None:

@@ -117,8 +117,9 @@ _PAGE_FRAGMENT = re.compile(r"""\]\(\s*<?[^)\s#"'<>]+#([^)\s>"']+)|ref\s+"[^"#]+
 # Goldmark attributes: ``{#id .class key="value"}``.
 _ATTRIBUTE = r"""(?:[#.][\w-]+|[\w-]+=(?:"[^"\n]*"|'[^'\n]*'|[^\s{}"']+))"""
 _ATTRIBUTES = rf"\{{[ \t]*{_ATTRIBUTE}(?:[ \t]+{_ATTRIBUTE})*[ \t]*\}}"
-# An emoji shortcode (Hugo's enableEmoji): ``:tada:``, ``:+1:``.
-_EMOJI = re.compile(r"(?<![\w:]):[a-z0-9_+-]*[a-z][a-z0-9_+-]*:(?![\w:])")
+# An emoji shortcode (Hugo's enableEmoji): ``:tada:``, ``:+1:``, after no word character
+# or colon. The colon comes first in the pattern, so that a scan jumps from colon to colon.
+_EMOJI = re.compile(r":(?<![\w:]:)[a-z0-9_+-]*[a-z][a-z0-9_+-]*:(?![\w:])")
 _HEADING_ATTRIBUTES = re.compile(rf"[ \t]*{_ATTRIBUTES}[ \t]*$")
 # A paragraph's last line that is only attributes: Goldmark's block attributes.
 _BLOCK_ATTRIBUTES = re.compile(rf"\n[ \t]*{_ATTRIBUTES}[ \t]*$")
@@ -281,6 +282,7 @@ def segment_parsed(
     index = LineIndex(raw)
     parsed = parse_recorded(index.normalized)
     regions = [(m.start(), m.end()) for m in _CODE_SHORTCODE.finditer(raw)]
+    regions += skip
     segments = []
     targets = link_targets(index.unmasked) | linked
     texts = _Texts(alt_texts, parameters, goldmark)
@@ -289,7 +291,7 @@ def segment_parsed(
         if not atoms:
             continue
         start, end = atoms[0].start, atoms[-1].end
-        if any(s < end and start < e for s, e in (*regions, *skip)):
+        if regions and any(s < end and start < e for s, e in regions):
             continue
         shifted = tuple(
             Atom(a.kind, a.start + offset, a.end + offset, a.text) for a in _merge(atoms)

@@ -140,10 +140,14 @@ class _Node:
     """For an open raw HTML tag, its name; ``*`` for a Markdown container."""
     children: list[_Node] = field(default_factory=list)
     closing: tuple[object, ...] | None = None
+    known: str | None = None
+    """The key, once the node is complete and it has been asked for."""
 
     def key(self) -> str:
-        inner = sorted(child.key() for child in self.children)
-        return repr((self.opening, inner, self.closing))
+        if self.known is None:
+            inner = sorted(child.key() for child in self.children)
+            self.known = repr((self.opening, inner, self.closing))
+        return self.known
 
     def flat(self) -> Iterator[tuple[object, ...]]:
         yield self.opening
