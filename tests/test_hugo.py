@@ -378,19 +378,25 @@ def test_batch_warns_when_hugo_would_not_build_english_pages(tmp_path: Path) -> 
 
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
-    (tmp_path / "hugo.toml").write_text(
-        "[languages.nl]\nweight = 1\n[languages.en]\nweight = 2\n", encoding="utf-8"
-    )
-    (tmp_path / "i18n").mkdir()
-    (tmp_path / "i18n" / "nl.toml").write_text(
+    return theme_site(
+        tmp_path,
+        "nl.toml",
         '[readMore]\nother = "Lees verder"\n\n[pages]\none = "{{ .Count }} pagina"\n'
         'other = "{{ .Count }} pagina\'s"\n',
-        encoding="utf-8",
     )
-    article = tmp_path / "content" / "a" / "index.md"
+
+
+def theme_site(root: Path, name: str, strings: str) -> Path:
+    """A Hugo site with one Dutch article and its Dutch theme strings, ``i18n/<name>``."""
+    (root / "hugo.toml").write_text(
+        "[languages.nl]\nweight = 1\n[languages.en]\nweight = 2\n", encoding="utf-8"
+    )
+    (root / "i18n").mkdir()
+    (root / "i18n" / name).write_text(strings, encoding="utf-8")
+    article = root / "content" / "a" / "index.md"
     article.parent.mkdir(parents=True)
     article.write_text("Dit is een Nederlandse tekst over de gemeente.\n", encoding="utf-8")
-    return tmp_path
+    return root
 
 
 def batch(site: Path, *args: str) -> dict[str, dict[str, object]]:
@@ -452,7 +458,7 @@ def test_check_reports_stale_theme_strings_and_writes_nothing(site: Path) -> Non
 def test_theme_strings_written_by_a_person_are_not_replaced(site: Path) -> None:
     (site / "i18n" / "en.toml").write_text('[readMore]\nother = "More"\n', "utf-8")
     with pytest.raises(OutputError):
-        theme_strings.update(theme_strings.find(site) or pytest.fail(), PseudoEngine())
+        theme_strings.update(theme_strings.find(site)[0], PseudoEngine())
     done = batch(site)[str(site / "i18n" / "nl.toml")]
     assert done["status"] == "failed" and "--force" in str(done["error"])
     assert batch(site, "--force")[str(site / "i18n" / "nl.toml")]["status"] == "translated"
@@ -462,8 +468,7 @@ def test_yaml_theme_strings(tmp_path: Path) -> None:
     (tmp_path / "hugo.yaml").write_text("languages:\n  nl: {}\n  en: {}\n", encoding="utf-8")
     (tmp_path / "i18n").mkdir()
     (tmp_path / "i18n" / "nl.yaml").write_text("- id: readMore\n  translation: Lees verder\n")
-    found = theme_strings.find(tmp_path)
-    assert found is not None
+    (found,) = theme_strings.find(tmp_path)
     assert theme_strings.update(found, PseudoEngine()).status == "translated"
     text = (tmp_path / "i18n" / "en.yaml").read_text(encoding="utf-8")
     assert "- id: readMore\n  translation: Léés vérdér\n" in text

@@ -243,3 +243,122 @@ def test_theme_strings_are_english(site: Site) -> None:
     article = site.page("/en/nieuws/nieuwe-website/")
     assert article.i18n["note"] == "Ópmérkíng"
     assert (site.root / "i18n" / "en.toml").is_file()
+
+
+# --- small sites of their own: JSON theme strings, block attributes ------------------------
+
+_SMALL_SITE = """\
+baseURL = "https://example.nl/"
+defaultContentLanguage = "nl"
+disableKinds = ["taxonomy", "term", "rss", "sitemap", "robotstxt", "404"]
+[languages.nl]
+locale = "nl-NL"
+weight = 1
+[languages.en]
+locale = "en-GB"
+weight = 2
+"""
+_SMALL_LAYOUT = """\
+<!DOCTYPE html>
+<html lang="{{ site.Language.Locale }}">
+<body>
+<p data-i18n="readMore">{{ i18n "readMore" }}</p>
+<p data-i18n="pages-1">{{ i18n "pages" 1 }}</p>
+<p data-i18n="pages-5">{{ i18n "pages" 5 }}</p>
+<p data-i18n="nav.home">{{ i18n "nav.home" }}</p>
+<article>{{ .Content }}</article>
+</body>
+</html>
+"""
+
+
+def small_site(root: Path, config: str, pages: dict[str, str]) -> Path:
+    """A one-layout bilingual site: ``pages`` maps content paths to their Dutch Markdown."""
+    (root / "hugo.toml").write_text(_SMALL_SITE + config, encoding="utf-8")
+    for name in ("home.html", "page.html"):
+        (root / "layouts" / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / "layouts" / name).write_text(_SMALL_LAYOUT, encoding="utf-8")
+    for name, text in pages.items():
+        (root / "content" / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / "content" / name).write_text(text, encoding="utf-8")
+    return root
+
+
+def translate_and_build(root: Path) -> Site:
+    """``translator batch --engine pseudo``, then Hugo; Hugo must not warn about anything."""
+    result = run(["batch", "--engine", "pseudo", "--no-memory", root / "content"])
+    assert result.exit_code == 0, result.output
+    build = subprocess.run(
+        [HUGO, "--logLevel", "warn", "--source", root, "--destination", root / "public"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert build.returncode == 0, build.stderr
+    assert "WARN" not in build.stdout + build.stderr, build.stdout + build.stderr
+    assert "ERROR" not in build.stdout + build.stderr, build.stdout + build.stderr
+    return Site(root, root / "public", result.output)
+
+
+def test_json_theme_strings_build_with_hugo_and_show_english(tmp_path: Path) -> None:
+    root = small_site(tmp_path, "", {"_index.md": "Welkom op de site.\n"})
+    (root / "i18n").mkdir()
+    (root / "i18n" / "nl.json").write_text(
+        '{\n  "readMore": "Lees verder",\n'
+        '  "pages": {"description": "Onder een lijst", "one": "{{ .Count }} pagina",'
+        ' "other": "{{ .Count }} pagina\'s"},\n'
+        '  "nav": {"home": "Startpagina"}\n}\n',
+        encoding="utf-8",
+    )
+    run(["batch", "--engine", "pseudo", "--no-memory", root / "content"])
+    english = root / "i18n" / "en.json"
+    english.write_text(english.read_text("utf-8").replace("Stártpágíná", "Home"), "utf-8")
+    site = translate_and_build(root)  # a second run: the correction is kept
+    assert site.page("/").i18n == {
+        "readMore": "Lees verder",
+        "pages-1": "1 pagina",
+        "pages-5": "5 pagina's",
+        "nav.home": "Startpagina",
+    }
+    assert site.page("/en/").i18n == {
+        "readMore": "Léés vérdér",
+        "pages-1": "1 págíná",
+        "pages-5": "5 págíná's",
+        "nav.home": "Home",
+    }
+
+
+_BLOCK_ATTRIBUTES = """\
+Dit is een alinea over de stad.
+{.uitgelicht}
+
+> Een citaat over het plan van de stad.
+{.citaat}
+
+- een punt over de wijk
+- nog een punt over de straat
+{.lijst}
+
+Een laatste alinea met [een link](https://example.nl/) erin.
+{#slot .einde}
+"""
+
+
+@pytest.mark.parametrize("block", ["false", "true"])
+def test_block_attributes_keep_the_page_structure_whatever_the_setting(
+    tmp_path: Path, block: str
+) -> None:
+    config = f"[markup.goldmark.parser.attribute]\nblock = {block}\n"
+    site = translate_and_build(small_site(tmp_path, config, {"a/index.md": _BLOCK_ATTRIBUTES}))
+    dutch, english = site.page("/a/"), site.page("/en/a/")
+    assert english.elements == dutch.elements
+    assert english.ids == dutch.ids
+    classes = {value for _, attrs in dutch.elements for name, value in attrs if name == "class"}
+    shown = [found for text in english.texts for found in re.findall(r"\{[^}]*\}", text)]
+    if block == "true":  # attributes: the same classes and ids on both pages, none shown
+        assert classes == {"uitgelicht", "citaat", "lijst", "einde"} and "slot" in dutch.ids
+        assert shown == []
+    else:  # text, shown as written on both pages, in the same elements
+        assert classes == set() and not dutch.ids
+        assert shown == ["{.uitgelicht}", "{.citaat}", "{.lijst}", "{#slot .einde}"]
+        assert shown == re.findall(r"\{[^}]*\}", " ".join(dutch.texts))

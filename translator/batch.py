@@ -563,10 +563,24 @@ def run_batch(
 def _theme_strings(
     root: Path, settings: Settings, options: Options, *, check: bool, force: bool, keep_edits: bool
 ) -> list[Item]:
-    """The site's i18n/nl.* → i18n/en.*, as one more item of the run (see theme_strings)."""
-    found = theme_strings.find(root)
-    if found is None:
-        return []
+    """The site's i18n/nl.* → i18n/en.*, one more item of the run each (see theme_strings)."""
+    return [
+        _theme_strings_file(
+            found, settings, options, check=check, force=force, keep_edits=keep_edits
+        )
+        for found in theme_strings.find(root)
+    ]
+
+
+def _theme_strings_file(
+    found: theme_strings.ThemeStrings,
+    settings: Settings,
+    options: Options,
+    *,
+    check: bool,
+    force: bool,
+    keep_edits: bool,
+) -> Item:
     item = Item(found.source, found.target)
     try:
         done = theme_strings.update(
@@ -579,10 +593,10 @@ def _theme_strings(
         )
     except TranslatorError as exc:
         item.status, item.error = "failed", str(exc)
-        return [item]
+        return item
     item.status, item.reason, item.notes = done.status, done.reason, done.notes
     item.total, item.engine, item.reused = done.total, done.engine, done.reused
-    return [item]
+    return item
 
 
 def _report(items: list[Item], until: int, progress: Callable[[Item], None] | None) -> None:
