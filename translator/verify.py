@@ -200,7 +200,11 @@ def _signature(token: Token) -> tuple[object, ...]:
     elif token.type == "footnote_ref":
         content = (token.meta or {}).get("label")
     # Alt texts and titles are prose a reader sees, translated like link text.
-    attrs = tuple(sorted((k, str(v)) for k, v in token.attrs.items() if k not in _TEXTS))
+    attrs = (
+        tuple(sorted((k, str(v)) for k, v in token.attrs.items() if k not in _TEXTS))
+        if token.attrs
+        else ()
+    )
     return (
         token.type,
         token.tag,
