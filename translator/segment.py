@@ -19,7 +19,7 @@ import itertools
 import re
 import unicodedata
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from enum import Enum
 
 from markdown_it.token import Token
@@ -293,9 +293,7 @@ def segment_parsed(
         start, end = atoms[0].start, atoms[-1].end
         if regions and any(s < end and start < e for s, e in regions):
             continue
-        shifted = tuple(
-            Atom(a.kind, a.start + offset, a.end + offset, a.text) for a in _merge(atoms)
-        )
+        shifted = tuple(_merge(atoms, offset))
         line = first_line + index.line_of_raw(start)
         segments.append(Segment(kind, line, start + offset, end + offset, shifted))
     return segments, parsed
@@ -341,7 +339,11 @@ def _inline_sources(
             source = _lines_source(token.content, token.map[0], index)
         if source is not None:
             alert = kind == "paragraph" and i > 1 and tokens[i - 2].type == "blockquote_open"
-            yield i, kind, replace(source, kind=kind, alert=alert, anchor=anchor, texts=texts)
+            yield (
+                i,
+                kind,
+                _InlineSource(source.content, source.positions, kind, alert, anchor, texts),
+            )
 
 
 def _lines_source(content: str, first: int, index: LineIndex) -> _InlineSource | None:
@@ -457,9 +459,11 @@ def _protected_ranges(source: _InlineSource, original: str, events: list[InlineE
         ]
         found.protect_except(match.start(), match.end(), texts)
     for pattern, needles in _MARKUP:
-        if any(needle in original for needle in needles):
-            for match in pattern.finditer(original):
-                found.protect(*match.span())
+        for needle in needles:
+            if needle in original:
+                for match in pattern.finditer(original):
+                    found.protect(*match.span())
+                break
     _hugo_ranges(source, original, found)
     found.ranges = _union(found.ranges)
     return found
@@ -729,8 +733,9 @@ def _atoms(source: _InlineSource, events: list[InlineEvent], index: LineIndex) -
     return atoms
 
 
-def _merge(atoms: list[Atom]) -> list[Atom]:
-    """Fold breaks between markup into it, and join neighbouring markup.
+def _merge(atoms: list[Atom], offset: int = 0) -> list[Atom]:
+    """Fold breaks between markup into it, and join neighbouring markup; place the
+    atoms ``offset`` further on (where the body starts in its file).
 
     Fewer, longer protected atoms give an engine fewer placeholders to keep.
     """
@@ -742,7 +747,7 @@ def _merge(atoms: list[Atom]) -> list[Atom]:
             after = atoms[i + 1].kind if i + 1 < len(atoms) else AtomKind.PROTECTED
             if AtomKind.TEXT not in (before, after):
                 kind = AtomKind.PROTECTED
-        out.append(Atom(kind, atom.start, atom.end, atom.text))
+        out.append(Atom(kind, atom.start + offset, atom.end + offset, atom.text))
     return join_protected(out)
 
 
