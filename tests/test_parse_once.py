@@ -20,7 +20,6 @@ from tests.conftest import SHARED
 from translator import front_matter, pipeline, segment, verify
 from translator.engines.pseudo import PseudoEngine
 from translator.errors import FrontMatterError
-from translator.segment import segment_parsed
 
 ROOT = Path(__file__).resolve().parent.parent
 NL = pipeline.Options(source_language="nl")
@@ -131,8 +130,7 @@ def test_front_matter_is_composed_by_libyaml(monkeypatch: pytest.MonkeyPatch) ->
 @pytest.mark.parametrize("text", DOCUMENTS)
 def test_verification_reads_segmentation_parse_as_its_own(text: str) -> None:
     body = text[front_matter.body_offset(text) :]
-    _, parsed = segment_parsed(body)
-    known = verify.parsed_structure(body, parsed)
+    known = verify.parsed_structure(body, segment.parse(body))
     assert known is None or known == verify.body_structure(body)
     assert (known is None) == ("\r" in body)
 

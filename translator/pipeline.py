@@ -240,7 +240,8 @@ def load(path: Path, options: Options = Options(), *, text: str | None = None) -
         else FrontMatter(None)
     )
     try:
-        body, parsed = segment.segment_parsed(
+        parsed = segment.parse(text[fm.end :])
+        body = segment.segment_body(
             text[fm.end :],
             offset=fm.end,
             first_line=fm.body_line,
@@ -248,6 +249,7 @@ def load(path: Path, options: Options = Options(), *, text: str | None = None) -
             parameters=options.shortcode_parameters,
             goldmark=options.goldmark,
             linked=options.linked,
+            parsed=parsed,
         )
     except NestingError as exc:
         raise InputError(

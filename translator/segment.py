@@ -234,6 +234,12 @@ class _InlineSource:
         )
 
 
+def parse(raw: str) -> Parsed:
+    """Parse a Markdown body as segmentation reads it, for ``segment_body`` and for
+    verification to share."""
+    return parse_recorded(LineIndex(raw).normalized)
+
+
 def segment_body(
     raw: str,
     *,
@@ -244,6 +250,7 @@ def segment_body(
     parameters: Parameters = VISIBLE_PARAMETERS,
     goldmark: Goldmark = HUGO_DEFAULTS,
     linked: frozenset[str] = frozenset(),
+    parsed: Parsed | None = None,
 ) -> list[Segment]:
     """Split a Markdown body into segments.
 
@@ -252,35 +259,12 @@ def segment_body(
     ``alt_texts`` makes image alt texts and image and link titles prose, and
     ``parameters`` the values of those shortcode parameters; ``goldmark`` says
     how Hugo gives headings their ids, and ``linked`` are the ids other pages link
-    to, which a heading keeps as well as those its own page links to.
+    to, which a heading keeps as well as those its own page links to. ``parsed`` is
+    ``parse(raw)`` when the caller has it already.
     """
-    return segment_parsed(
-        raw,
-        offset=offset,
-        first_line=first_line,
-        skip=skip,
-        alt_texts=alt_texts,
-        parameters=parameters,
-        goldmark=goldmark,
-        linked=linked,
-    )[0]
-
-
-def segment_parsed(
-    raw: str,
-    *,
-    offset: int = 0,
-    first_line: int = 1,
-    skip: Sequence[tuple[int, int]] = (),
-    alt_texts: bool = True,
-    parameters: Parameters = VISIBLE_PARAMETERS,
-    goldmark: Goldmark = HUGO_DEFAULTS,
-    linked: frozenset[str] = frozenset(),
-) -> tuple[list[Segment], Parsed]:
-    """``segment_body``, and the parse it read the body from: verification reuses it
-    rather than parse the source again."""
     index = LineIndex(raw)
-    parsed = parse_recorded(index.normalized)
+    if parsed is None:
+        parsed = parse_recorded(index.normalized)
     regions = [(m.start(), m.end()) for m in _CODE_SHORTCODE.finditer(raw)]
     regions += skip
     segments = []
@@ -296,7 +280,7 @@ def segment_parsed(
         shifted = tuple(_merge(atoms, offset))
         line = first_line + index.line_of_raw(start)
         segments.append(Segment(kind, line, start + offset, end + offset, shifted))
-    return segments, parsed
+    return segments
 
 
 # --- locating inline content in the source ----------------------------------------------------
