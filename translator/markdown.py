@@ -178,18 +178,20 @@ between the recorded constructs, and it runs more often than all others together
 
 def _recording_rule(name: str, fn: _RuleFn) -> _RuleFn:
     def rule(state: StateInline, silent: bool) -> bool:
-        recorder = state.env.get(_RECORDER)
-        if silent or not isinstance(recorder, _Recorder) or state is not recorder.state:
+        if silent:
             return fn(state, silent)
-        start, labels_before = state.pos, len(recorder.labels)
-        matched = fn(state, silent)
-        if matched:
-            # A link tokenizes its text recursively; the first nested range
-            # opened during this rule is that text.
-            nested = recorder.labels[labels_before:]
-            label = nested[0] if nested else None
-            recorder.events.append(InlineEvent(name, start, state.pos, label))
-        return matched
+        recorder = state.env.get(_RECORDER)
+        if not isinstance(recorder, _Recorder) or state is not recorder.state:
+            return fn(state, silent)
+        start, labels = state.pos, recorder.labels
+        before = len(labels)
+        if not fn(state, silent):
+            return False
+        # A link tokenizes its text recursively; the first nested range
+        # opened during this rule is that text.
+        label = labels[before] if len(labels) > before else None
+        recorder.events.append(InlineEvent(name, start, state.pos, label))
+        return True
 
     return rule
 
