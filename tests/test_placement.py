@@ -16,6 +16,7 @@ import pytest
 
 from tests.conftest import CONTENT, GLOSSARY, SHARED
 from tests.htmlshape import html_shape
+from tests.test_argos import translate_one
 from translator import glossary
 from translator.engines.argos import ArgosEngine
 from translator.engines.pseudo import PseudoEngine
@@ -357,3 +358,96 @@ def test_content_keeps_its_structure_under_a_reordering_model(tmp_path: Path) ->
             assert html_shape(render(result.text[body_offset(result.text) :])) == html_shape(
                 render(source[body_offset(source) :])
             ), path
+
+
+# A hard break or <br> glued between two words is a word boundary for the engine (it
+# used to decode "kaarten<br>niet" as the one unknown word "kaartenniet" and leave it
+# Dutch). The break comes back between the English words of the same two places.
+WORD_BREAKS = [
+    # the break goes before what the word after it became, though English reorders
+    ("De stad heeft de kaarten<br>niet verbeterd.", "The city has<br>not improved the maps."),
+    # two trailing spaces, and a backslash: hard breaks, no stray space on either side
+    (
+        "De stad zegt dat  \nde gemeenten de kaarten morgen hebben verbeterd.",
+        "The city says that  \nthe municipalities have improved the maps tomorrow.",
+    ),
+    # inversion after a fronted clause: the verb moves, the break stays after the comma
+    (
+        "Omdat de stad de kaarten verbetert,\\\ndelen de gemeenten de resultaten.",
+        "Because the city improves the maps,\\\nthe municipalities share the results.",
+    ),
+    (
+        "Morgen delen de gemeenten<br/>de kaarten met elkaar.",
+        "Tomorrow the municipalities share<br/>the maps with each other.",
+    ),
+    # between two sentences: both are found and decoded
+    (
+        "De stad deelt de kaarten.<br />De gemeenten delen de resultaten.",
+        "The city shares the maps.<br />The municipalities share the results.",
+    ),
+    # markup written together with the break still opens on the next word
+    (
+        "De stad heeft de kaarten<br>**niet** verbeterd.",
+        "The city has<br>**not** improved the maps.",
+    ),
+    # an inline <hr> parts words where it renders, as <br> does
+    ("De stad deelt de kaarten<hr>met elkaar.", "The city shares the maps<hr>with each other."),
+]
+
+
+@pytest.mark.parametrize("mode", ATTENTION_MODES)
+@pytest.mark.parametrize(("dutch", "english"), WORD_BREAKS)
+def test_a_break_between_words_is_a_word_boundary(
+    tmp_path: Path, mode: str, dutch: str, english: str
+) -> None:
+    assert _translate(reordering_engine(tmp_path, mode), dutch) == english
+
+
+@pytest.mark.parametrize(
+    ("dutch", "engine_sees", "spaced"),
+    [
+        ("kaarten<br>niet", "kaarten ⟦1⟧ niet", {0}),
+        ("kaarten  \nniet", "kaarten ⟦1⟧ niet", {0}),
+        ("kaarten\\\nniet", "kaarten ⟦1⟧ niet", {0}),
+        ("kaarten <br> niet", "kaarten ⟦1⟧ niet", set()),  # spaced already: as it was
+        ("kaarten<br> niet", "kaarten⟦1⟧ niet", set()),
+        ("**kaarten**<br>niet", "⟦1⟧kaarten⟦2⟧ niet", {1}),  # still closes on kaarten
+        ("kaarten<br>**niet**", "kaarten ⟦1⟧niet⟦2⟧", {0}),  # still opens on niet
+        # glued inside a word: one word for the engine, as before
+        ("Rijks<wbr>waterstaat", "Rijks⟦1⟧waterstaat", set()),
+        ("kaart**en**", "kaart⟦1⟧en⟦2⟧", set()),
+        ("H<sub>2</sub>O", "H⟦1⟧2⟦2⟧O", set()),
+        ("kaarten<!-- x -->niet", "kaarten⟦1⟧niet", set()),  # a comment renders as nothing
+        ("kaarten`x`niet", "kaarten⟦1=⟧niet", set()),
+    ],
+)
+def test_only_markup_that_parts_words_is_spaced(
+    dutch: str, engine_sees: str, spaced: set[int]
+) -> None:
+    [seg] = segment_body(dutch + "\n")
+    protected = protect(seg)
+    assert (protected.text, set(protected.spaced)) == (engine_sees, spaced)
+
+
+def test_spaced_markup_keeps_the_segment_key() -> None:
+    """Keys recorded before breaks were spaced stay valid: a person's correction of such
+    a segment is kept while its Dutch is unchanged."""
+    [seg] = segment_body("De stad heeft de kaarten<br>**niet** verbeterd, of\\\nniet.\n")
+    protected = protect(seg)
+    assert protected.text == "De stad heeft de kaarten ⟦1⟧niet⟦2⟧ verbeterd, of ⟦3⟧ niet."
+    assert protected.keyed == "De stad heeft de kaarten⟦1⟧niet⟦2⟧ verbeterd, of⟦3⟧niet."
+
+
+def test_words_parted_by_breaks_are_translated_by_a_word_for_word_model(
+    installed: Path, tmp_path: Path
+) -> None:
+    source = (
+        "De gemeenten delen  \nresultaten met elkaar.\n\n"
+        "De gemeenten\\\nwerken samen met de stad.\n\n"
+        "Dit is de kaart<br>van de stad.\n"
+    )
+    assert translate_one(tmp_path, source) == (
+        "The municipalities share  \nresults with each other.\n\n"
+        "The municipalities\\\nwork together with the city.\n\n"
+        "This is the map<br>of the city.\n"
+    )

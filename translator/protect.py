@@ -28,6 +28,9 @@ _WORD_LIKE = re.compile(
 )
 """Markup that is a word of the sentence on its own."""
 
+_SEPARATOR = re.compile(r"(?: {2,}|\\)\r?\n|<[bh]r\b[^<>]*>", re.IGNORECASE)
+"""Markup that separates words where it renders: a hard break, ``<br>``, ``<hr>``."""
+
 _ANY_PLACEHOLDER = re.compile(r"⟦\d+(?:=[^⟧]*)?⟧")  # without groups, for re.split
 _SENTENCE_END = re.compile(r"(?:^|[.!?\u2026][\"')\]\u201d\u2019]*)\s*$")
 
@@ -84,30 +87,69 @@ class Protected:
     """Verbatim source of each break: newline plus the next line's container prefix."""
     terms: tuple[TermUse | None, ...] = ()
     """For each placeholder, the glossary term it stands for, or None for markup."""
+    spaced: frozenset[int] = frozenset()
+    """Placeholders (0-based) of markup that separates words (``kaarten<br>niet``), glued
+    to both: the engine sees a space on each side, a word boundary; the output has none."""
 
     def term(self, index: int) -> TermUse | None:
         return self.terms[index] if index < len(self.terms) else None
 
     @property
     def keyed(self) -> str:
-        """The text with word placeholders written as markup ones: what segment keys hash,
-        so that keys recorded before word placeholders existed stay valid."""
-        return self.text.replace("=⟧", "⟧")
+        """The text with word placeholders written as markup ones, and spaced markup without
+        its spaces: what segment keys hash, so that keys recorded before either existed stay
+        valid (a person's correction of such a segment stays theirs)."""
+        text = self.text.replace("=⟧", "⟧")
+        for k in self.spaced:
+            text = re.sub(f" ?{placeholder(k + 1)} ?", placeholder(k + 1), text)
+        return text
 
 
 def protect(segment: Segment, glossary: Glossary | None = None) -> Protected:
     """Build the engine's view of a segment; glossary terms become term placeholders."""
     builder = _Builder()
     region: list[Atom] = []
-    for atom in _brackets_protected(segment.atoms):
+    atoms = _brackets_protected(segment.atoms)
+    for i, atom in enumerate(atoms):
         if atom.kind is AtomKind.PROTECTED:
             builder.region(region, glossary)
             region = []
-            builder.markup(atom.text)
+            builder.markup(atom.text, spaced=_separates_words(atoms, i))
         else:
             region.append(atom)
     builder.region(region, glossary)
     return builder.result()
+
+
+def _separates_words(atoms: Sequence[Atom], i: int) -> bool:
+    """Whether markup glued between two words is a word boundary where it renders.
+
+    ``kaarten<br>niet`` shows two words; without a space the engine would read
+    one unknown word and leave it Dutch. ``Rijks<wbr>waterstaat``, ``kaart**en**``
+    and ``H<sub>2</sub>O`` stay one word.
+    """
+    before = atoms[i - 1] if i else None
+    after = atoms[i + 1] if i + 1 < len(atoms) else None
+    return (
+        before is not None
+        and after is not None
+        and before.kind is after.kind is AtomKind.TEXT
+        and before.text[-1:].strip() != ""
+        and after.text[:1].strip() != ""
+        and _WORD_LIKE.fullmatch(atoms[i].text) is None
+        and _SEPARATOR.search(atoms[i].text) is not None
+    )
+
+
+def _spaced(source: str, token: str) -> str:
+    """The placeholder with a space on the separator's side of the markup, or on both:
+    ``**<br>`` still closes on the word before it, ``<br>**`` opens on the next."""
+    found = _SEPARATOR.search(source)
+    lead = found is not None and not source[: found.start()].strip()
+    trail = found is not None and not source[found.end() :].strip(" \t>")
+    if lead == trail:
+        return f" {token} "
+    return f" {token}" if lead else f"{token} "
 
 
 _BRACKET = re.compile(r"[⟦⟧]")
@@ -139,6 +181,7 @@ class _Builder:
         self.length = 0
         self.sources: list[str] = []
         self.terms: list[TermUse | None] = []
+        self.spaced: set[int] = set()
         self.breaks: list[int] = []
         self.break_sources: list[str] = []
         self.visible = ""
@@ -147,10 +190,14 @@ class _Builder:
         self.parts.append(text)
         self.length += len(text)
 
-    def markup(self, source: str) -> None:
+    def markup(self, source: str, *, spaced: bool = False) -> None:
         self.sources.append(source)
         self.terms.append(None)
-        self.add(placeholder(len(self.sources), word=_WORD_LIKE.fullmatch(source) is not None))
+        token = placeholder(len(self.sources), word=_WORD_LIKE.fullmatch(source) is not None)
+        if spaced:
+            self.spaced.add(len(self.sources) - 1)
+            token = _spaced(source, token)
+        self.add(token)
 
     def region(self, atoms: list[Atom], glossary: Glossary | None) -> None:
         """Prose between two markup atoms: text and breaks, terms cut out."""
@@ -203,6 +250,7 @@ class _Builder:
             tuple(self.breaks),
             tuple(self.break_sources),
             tuple(self.terms),
+            frozenset(self.spaced),
         )
 
 

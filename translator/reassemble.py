@@ -51,7 +51,7 @@ def rebuild(
     stands (see ``escape``). Raises PlaceholderError for unusable engine output.
     """
     translated = _WHITESPACE.sub(" ", translated).strip(" ")
-    pieces = split(protected, translated)
+    pieces = _unspaced(protected, split(protected, translated))
     chosen = _place_breaks(protected, pieces)
     out: list[str] = []
     visible = ""  # the prose written so far, to tell where sentences start
@@ -103,6 +103,22 @@ def rebuild(
             )
             line_start = False
     return "".join(out)
+
+
+def _unspaced(protected: Protected, pieces: list[str | int]) -> list[str | int]:
+    """Take away the spaces around markup that ``protect`` spaced apart from its words
+    (``maps ⟦2⟧ not``): the source had none there (``kaarten<br>niet``)."""
+    if not protected.spaced:
+        return pieces
+    out = list(pieces)
+    for i, piece in enumerate(out):
+        if not isinstance(piece, int) or piece not in protected.spaced:
+            continue
+        if i and isinstance(out[i - 1], str):
+            out[i - 1] = str(out[i - 1]).rstrip(" ")
+        if i + 1 < len(out) and isinstance(out[i + 1], str):
+            out[i + 1] = str(out[i + 1]).lstrip(" ")
+    return [p for p in out if p != ""]
 
 
 def _markup(source: str, before: str) -> str:

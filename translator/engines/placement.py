@@ -192,6 +192,22 @@ class _Sentence:
         top = max(range(len(self.target)), key=lambda t: self.share(t, sources))
         return range(top, top + 1), False
 
+    def boundary(self, source: int, near: int) -> int:
+        """The place between target words that best parts what the source words before
+        ``source`` became from what it and those after it became, nearest ``near`` of
+        equals: a line break between two Dutch words goes between two English words,
+        though a single word's attention may point at its neighbour."""
+        before = range(source)
+        after = range(source, len(self.source))
+        best, best_score, score = near, float("-inf"), 0.0
+        for t in range(len(self.target) - 1):
+            score += self.share(t, before) - self.share(t, after)
+            if _punct(self.target[t + 1].text):  # between words, not before a full stop
+                continue
+            if (score, -abs(t + 1 - near)) > (best_score, -abs(best - near)):
+                best, best_score = t + 1, score
+        return best
+
     def aligned(self, source: int) -> int | None:
         """The target word that attends most to a source word."""
         if not self.target or not 0 <= source < len(self.source):
@@ -528,6 +544,8 @@ class _Plan:
             else:
                 at = self.s.aligned(following)
                 self.points[k] = n if at is None else at
+                if mark.before == mark.after == " ":  # between words: a break, a <br>
+                    self.points[k] = self.s.boundary(following, self.points[k])
             self.points[k] = self._outside_terms(self.points[k])
 
     def _outside_terms(self, point: int) -> int:
