@@ -402,11 +402,13 @@ def translate_articles(
             if not plan.apply(i, primary[plan.protected[i].text]):
                 plan.fallback.add(i)
         plan.isolate()
-        plan.uncertain = {
-            i
-            for i in plan.fresh
-            if i not in plan.fallback and unsure.intersection(units[plan.protected[i].text].texts)
-        }
+        if unsure:  # only an engine that places markup on attention reports any
+            plan.uncertain = {
+                i
+                for i in plan.fresh
+                if i not in plan.fallback
+                and unsure.intersection(units[plan.protected[i].text].texts)
+            }
 
     requests = [
         run
