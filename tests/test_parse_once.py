@@ -114,7 +114,7 @@ def test_libyaml_reads_front_matter_exactly_as_ruamel(
     inner: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     fast = _read(inner)
-    monkeypatch.setattr(front_matter, "_CLoader", None)
+    monkeypatch.setattr(front_matter, "_LIBYAML", False)
     assert fast == _read(inner)
 
 

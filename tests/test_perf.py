@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
 from tests.conftest import CONTENT, GLOSSARY, run
-from translator import front_matter, pipeline, previous, verify
+from translator import files, front_matter, glossary, pipeline, previous, verify
 from translator.batch import run_batch
 from translator.config import Settings
 from translator.engines.pseudo import PseudoEngine
@@ -70,6 +71,23 @@ HAND_EDITED = [
     'machine_translation:\n  source: &a "x"\n  engine: *a\n',
     'machine_translation:\n  source: "a"\n  source: "b"\n',
     'machine_translation:\n  source: "\x7f"\n',
+    # Near misses of the line-by-line reader (one entry per line as translator writes it):
+    'machine_translation:\n  source: "a\tb"\n',
+    'machine_translation:\n  source: "a\ufeffb"\n',
+    'machine_translation:\n  source: "x" # a comment\n',
+    'machine_translation:\n  source: "x" \n',
+    'machine_translation:\n  source:  "x"\n',
+    'machine_translation:\n  source: "x"\n   engine: "y"\n',
+    'machine_translation:\n  source: "x"\n engine: "y"\n',
+    'machine_translation:\n\tsource: "x"\n',
+    'machine_translation:\n  true: "x"\n',
+    'machine_translation:\n  Null: "x"\n',
+    "machine_translation:\n  machine_translated: True\n",
+    'machine_translation:\n  source: "x"\n\n  engine: "y"\n',
+    'machine_translation:\n  source: "a\rb"\n',
+    'machine_translation:\n  source: "x"\r\n  engine: "y"\n',
+    'machine_translation:\n  source: ""\n',
+    'machine_translation: \n  source: "x"\n',
 ]
 
 
@@ -86,7 +104,8 @@ def test_hand_edited_records_read_as_ruamel_reads_them(block: str) -> None:
     assert outcome(previous.load_yaml_record, block) == outcome(ruamel_load, block)
 
 
-def test_translators_own_records_take_the_c_loader(tmp_path: Path) -> None:
+def own_records(tmp_path: Path) -> list[str]:
+    """The YAML records of content/ as translator writes them."""
     site = tmp_path / "content"
     shutil.copytree(CONTENT, site, ignore=shutil.ignore_patterns("*.en.md"))
     assert run(["batch", "--engine", "pseudo", "--glossary", GLOSSARY, site]).exit_code == 0
@@ -96,10 +115,31 @@ def test_translators_own_records_take_the_c_loader(tmp_path: Path) -> None:
         if (found := previous._YAML_RECORD.search(path.read_text("utf-8")))
     ]
     assert len(blocks) == 4  # the fifth article has TOML front matter
-    for block in blocks:
+    return blocks
+
+
+def test_translators_own_records_take_the_c_loader(tmp_path: Path) -> None:
+    for block in own_records(tmp_path):
         fast = previous._c_load(block)
         assert fast is not previous._UNSURE
         assert fast == ruamel_load(block)
+
+
+def test_translators_own_records_need_no_yaml_parser(tmp_path: Path) -> None:
+    """The no-op path reads each record line by line, as ruamel reads it."""
+    for block in own_records(tmp_path):
+        plain = previous._plain_record(block)
+        assert plain is not None
+        assert plain == ruamel_load(block)
+
+
+@pytest.mark.parametrize("size", [10, 70_000, 200_000])
+def test_a_files_head_is_read_in_blocks_up_to_the_limit(tmp_path: Path, size: int) -> None:
+    path = tmp_path / "index.en.md"
+    data = bytes(range(256)) * (size // 256 + 1)
+    path.write_bytes(data[:size])
+    for limit in (1, 9, 65_536, 65_537, 150_000, 16 << 20):
+        assert files.read_bytes(path, limit) == data[: min(size, limit)]
 
 
 def copy_site(tmp_path: Path) -> tuple[Path, Path]:
@@ -114,12 +154,14 @@ def copy_site(tmp_path: Path) -> tuple[Path, Path]:
 def count_loads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     """Record every article that batch loads (reads, parses and segments)."""
     loaded: list[Path] = []
+    original = pipeline.load
 
     def load(path: Path, *args: Any, **kwargs: Any) -> pipeline.Article:
         loaded.append(path)
-        return pipeline.load(path, *args, **kwargs)
+        return original(path, *args, **kwargs)
 
-    monkeypatch.setattr("translator.batch.load", load)
+    # batch imports load where it loads an article (a no-op run imports no pipeline).
+    monkeypatch.setattr("translator.pipeline.load", load)
     return loaded
 
 
@@ -292,3 +334,17 @@ def test_decoding_progress_runs_on_over_the_chunks(tmp_path: Path, installed: Pa
     assert done == sorted(done) and len(set(done)) > 3  # several chunks, never backwards
     assert reports[-1][0] == reports[-1][1]  # the bar ends full
     assert all(d <= t for d, t in reports)
+
+
+def test_the_glossary_fingerprint_is_kept_with_the_glossary(tmp_path: Path) -> None:
+    """Computed once per glossary (a no-op compares it per article), it still changes
+    with any field of any term, and is what the records hold."""
+    terms = glossary.load(GLOSSARY)
+    assert pipeline.glossary_fingerprint(terms) == terms.fingerprint
+    assert "fingerprint" in vars(terms)  # kept, not computed again
+    changed = replace(terms, terms=(replace(terms.terms[0], note="x"), *terms.terms[1:]))
+    assert changed.fingerprint != terms.fingerprint
+    assert glossary.load(GLOSSARY).fingerprint == terms.fingerprint
+    for block in own_records(tmp_path):
+        record = previous.load_yaml_record(block)["machine_translation"]
+        assert record["glossary_all_sha256"] == terms.fingerprint

@@ -10,8 +10,8 @@ run with nothing to do reads hashes only and never loads a model.
 from __future__ import annotations
 
 import contextlib
-import difflib
 import fcntl
+import functools
 import hashlib
 import os
 import signal
@@ -20,32 +20,22 @@ import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from multiprocessing import get_context
-from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import IO, Any, Literal
+from typing import IO, TYPE_CHECKING, Any, Literal
 
 from translator import files, output, theme_strings
 from translator.config import Settings, cache_home
 from translator.engines import Engine, load_engine
 from translator.errors import EngineError, InputError, OutputError, TranslatorError
-from translator.glossary import Glossary, uses_hash
-from translator.pipeline import (
-    Article,
-    Kept,
-    Options,
-    Result,
-    article_terms,
-    glossary_fingerprint,
-    linked_kept,
-    links_hash,
-    load,
-    not_dutch,
-    segment_keys,
-    translate_articles,
-    unkept_id,
-)
+from translator.options import Options, glossary_fingerprint, links_hash
 from translator.previous import Previous, read_previous, read_record
+
+if TYPE_CHECKING:  # multiprocessing is imported when --jobs starts workers, the
+    # pipeline when an article is loaded: a run with nothing to do imports neither
+    from multiprocessing.connection import Connection
+
+    from translator.glossary import Glossary
+    from translator.pipeline import Article, Kept, Result
 
 Layout = Literal["bundle", "tree"]
 
@@ -148,24 +138,28 @@ def find_articles(
             where = Path(exc.filename) if exc.filename else base
             unreadable.append(InputError(f"cannot be read: {files.reason(exc)}", path=where))
 
+    # os.walk follows no link to a folder, so every folder it enters is inside ROOT.
     for folder, dirs, names in os.walk(base, onerror=refused):
-        dirs[:] = sorted(
-            d
-            for d in dirs
-            if not d.startswith(".")
-            and (
-                files.inside(Path(folder) / d, resolved) or not files.resolvable(Path(folder) / d)
-            )
-        )
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(names):
-            path = Path(folder) / name
-            if (
-                name.lower().endswith((".md", ".markdown"))
-                and not output.is_translation(path)
-                and (files.inside(path, resolved) or not files.resolvable(path))
-            ):  # a link loop stays, to fail by name instead of vanishing
+            if not name.lower().endswith((".md", ".markdown")):
+                continue
+            path = Path(folder, name)
+            if not output.is_translation(path) and _stays(path, resolved):
                 found.append(path)
     return found
+
+
+def _stays(path: Path, resolved: Path) -> bool:
+    """Whether a walked file stays inside the resolved root; a link loop stays too, to
+    fail by name instead of vanishing.
+
+    Only a symbolic link is resolved: its folder is inside already (see above), so
+    a no-op run need not resolve every path.
+    """
+    if not path.is_symlink():
+        return True
+    return files.inside(path, resolved) or not files.resolvable(path)
 
 
 def confinement(root: Path, layout: Layout) -> Path:
@@ -261,6 +255,9 @@ def freshness(
     if options.glossary is not None:
         if record.get("glossary_all_sha256") == glossary_fingerprint(options.glossary):
             return None  # the glossary is as it was, so are the terms this article uses
+        from translator.glossary import uses_hash  # noqa: PLC0415
+        from translator.pipeline import article_terms, load  # noqa: PLC0415
+
         plain = replace(options, source_language="nl")  # hashes need no language detection
         article = load(source, plain)
         if record.get("glossary_sha256") != uses_hash(article_terms(article, options.glossary)):
@@ -272,11 +269,16 @@ def _links_changed(source: Path, record: Mapping[str, Any], options: Options) ->
     """Whether another page now links to a heading of this one that its English does not
     keep (or no longer does). Segments the article only when the site's links changed."""
     recorded = record.get("site_links_sha256")
-    if recorded == (links_hash(options.linked) if options.linked else None):
+    if recorded == (_links_hash(options.linked) if options.linked else None):
         return False
+    from translator.pipeline import linked_kept, load  # noqa: PLC0415
+
     article = load(source, replace(options, source_language="nl"))
     return str(record.get("linked_ids", "")) != linked_kept(article)
 
+
+_links_hash = functools.lru_cache(maxsize=2)(links_hash)
+"""The same for every article of a run: hashed once, not once per article."""
 
 Writer = tuple[str, str]
 """An engine's name and its model (``name@version``, or ``none``), as provenance records them."""
@@ -315,6 +317,8 @@ class Plan:
     """Indices among ``reuse`` whose English a person wrote."""
 
     def kept(self) -> Kept:
+        from translator.pipeline import Kept  # noqa: PLC0415
+
         return Kept(self.reuse, self.changed, frozenset(self.human))
 
 
@@ -335,6 +339,8 @@ def plan_reuse(
     reported as replaced, or, with keep_edits, the edit is kept and reported as
     needing review. A correction made elsewhere to the same Dutch is used too.
     """
+    from translator.pipeline import segment_keys  # noqa: PLC0415
+
     keys = segment_keys(article, glossary)
     plan = Plan()
     if previous is not None:
@@ -357,6 +363,8 @@ def plan_reuse(
                 f"correction from another article used (line {article.segments[i].line})"
             )
     order = [i for i in keys if i in todo]
+    import difflib  # noqa: PLC0415 - a no-op run plans nothing
+
     matcher = difflib.SequenceMatcher(
         a=[e.key for e in old], b=[keys[i] for i in order], autojunk=False
     )
@@ -649,17 +657,22 @@ def _survey(
     items, stale = [], []
     unreadable: list[TranslatorError] = []
     sources = find_articles(root, layout, unreadable)
-    rivals = _rivals(sources, root, layout)
+    targets = _targets(sources, root, layout)
+    rivals = _rivals(targets)
+    inside = confinement(root, layout)
     for source in sources:
         if not in_shard(source, root, shard):
             continue
         item = Item(source, None)
         items.append(item)
         try:
-            item.target = target_for(source, root, layout)
+            item.target = _target(targets[source])
             if source in rivals:
                 raise _conflict(source, rivals[source], item.target)
-            confine(item.target, confinement(root, layout), "the English file")
+            if layout == "tree" or item.target.is_symlink():
+                # A bundle's English sits in its source's folder, which the walk found
+                # inside ROOT: only a link there can lead outside.
+                confine(item.target, inside, "the English file")
             item.reason = freshness(source, item.target, options, force=force, writer=writer)
         except TranslatorError as exc:
             item.status, item.error = "failed", str(exc)
@@ -676,7 +689,26 @@ def _survey(
     return items, stale
 
 
-def _rivals(sources: Sequence[Path], root: Path, layout: Layout) -> dict[Path, list[Path]]:
+def _targets(
+    sources: Sequence[Path], root: Path, layout: Layout
+) -> dict[Path, Path | TranslatorError]:
+    """Each source's English file, or why it has none (reported for the source's shard)."""
+    targets: dict[Path, Path | TranslatorError] = {}
+    for source in sources:
+        try:
+            targets[source] = target_for(source, root, layout)
+        except TranslatorError as exc:
+            targets[source] = exc
+    return targets
+
+
+def _target(found: Path | TranslatorError) -> Path:
+    if isinstance(found, TranslatorError):
+        raise found
+    return found
+
+
+def _rivals(targets: Mapping[Path, Path | TranslatorError]) -> dict[Path, list[Path]]:
     """Sources that would write the same English file (``index.md`` and ``index.nl.md``
     in one bundle), each with the whole group: each run would rewrite it from the other.
 
@@ -684,12 +716,9 @@ def _rivals(sources: Sequence[Path], root: Path, layout: Layout) -> dict[Path, l
     into different shards, and each shard must still see the conflict.
     """
     by_target: dict[Path, list[Path]] = {}
-    for source in sources:
-        try:
-            target = target_for(source, root, layout)
-        except TranslatorError:
-            continue  # the survey reports it for the source's own shard
-        by_target.setdefault(target, []).append(source)
+    for source, target in targets.items():
+        if isinstance(target, Path):  # else the survey reports it for the source's shard
+            by_target.setdefault(target, []).append(source)
     return {s: group for group in by_target.values() if len(group) > 1 for s in group}
 
 
@@ -704,6 +733,8 @@ def _conflict(source: Path, group: Sequence[Path], target: Path) -> OutputError:
 
 def load_dutch(item: Item, options: Options) -> Article | None:
     """Load an article and detect its language; None (item marked) if it fails or is not Dutch."""
+    from translator.pipeline import load, not_dutch  # noqa: PLC0415
+
     try:
         article = load(item.source, options)
     except TranslatorError as exc:
@@ -811,6 +842,8 @@ def _corrections(
     """
     if memory_path is None:
         return found
+    from translator.pipeline import segment_keys  # noqa: PLC0415
+
     dutch = {
         key: article.segments[i].source_in(article.raw)
         for article in articles.values()
@@ -850,6 +883,8 @@ def _translate(
 ) -> dict[Path, Result]:
     if not articles:
         return {}
+    from translator.pipeline import translate_articles  # noqa: PLC0415
+
     reuse = {path: plan.kept() for path, plan in plans.items()}
     paths = list(articles)
     if jobs <= 1 or len(paths) < 2:
@@ -868,7 +903,7 @@ def _translate(
     return {r.path: r for results, _ in outcomes for r in results}
 
 
-_WorkArgs = tuple[list[Article], dict[Path, Kept], Settings, "Glossary | None"]
+_WorkArgs = tuple["list[Article]", "dict[Path, Kept]", Settings, "Glossary | None"]
 
 
 def _in_workers(tasks: Sequence[_WorkArgs]) -> list[tuple[list[Result], str | None]]:
@@ -879,6 +914,8 @@ def _in_workers(tasks: Sequence[_WorkArgs]) -> list[tuple[list[Result], str | No
     takes them along (``_die_with_parent``). A pool's helper threads can block
     forever feeding tasks to workers that are gone.
     """
+    from multiprocessing import get_context  # noqa: PLC0415
+
     context = get_context("spawn")
     workers = []
     try:
@@ -948,6 +985,8 @@ def _work(
 ) -> tuple[list[Result], str | None]:
     """One worker process of --jobs: its own engine, its share of the articles; also
     returns why the translation memory was turned off, if it was."""
+    from translator.pipeline import translate_articles  # noqa: PLC0415
+
     engine = LazyEngine(settings)
     return translate_articles(articles, engine, glossary, reuse), engine.memory_problem
 
@@ -1013,6 +1052,8 @@ def _finish(
 ) -> None:
     if item.status in ("failed", "skipped", "needs-review"):
         return
+    from translator.pipeline import unkept_id  # noqa: PLC0415
+
     result = results[item.source]
     plan = plans[item.source]
     item.total = result.stats.segments

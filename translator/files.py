@@ -22,6 +22,7 @@ import re
 import stat
 import tempfile
 from pathlib import Path
+from typing import BinaryIO
 
 from translator.errors import InputError, OutputError, TranslatorError
 
@@ -119,7 +120,8 @@ def is_temporary(name: str) -> bool:
 def remove_stale_temporaries(path: Path) -> None:
     """Remove temporaries of ``path`` left by a killed run: those whose process is gone."""
     try:
-        names = [p.name for p in path.parent.iterdir() if p.name.startswith(f".{path.name}.")]
+        # Names, not a Path per entry: a no-op run looks into every article's folder.
+        names = [n for n in os.listdir(path.parent) if n.startswith(f".{path.name}.")]  # noqa: PTH208
     except OSError:
         return
     for name in names:
@@ -175,9 +177,22 @@ def read_bytes(path: Path, limit: int | None = None) -> bytes:
     fd = open_regular(path)
     try:
         with os.fdopen(fd, "rb", closefd=True) as handle:
-            return handle.read() if limit is None else handle.read(limit)
+            return handle.read() if limit is None else _read_up_to(handle, limit)
     except OSError as exc:
         raise InputError(f"cannot be read: {reason(exc)}", path=path) from None
+
+
+def _read_up_to(handle: BinaryIO, limit: int) -> bytes:
+    """At most ``limit`` bytes, read in blocks: ``read(limit)`` would allocate all of
+    ``limit`` (16 MiB for a record) for every small file a no-op run reads."""
+    blocks = []
+    while limit > 0 and (block := handle.read(min(limit, _BLOCK_SIZE))):
+        blocks.append(block)
+        limit -= len(block)
+    return b"".join(blocks)
+
+
+_BLOCK_SIZE = 1 << 16
 
 
 def is_regular(path: Path) -> bool:

@@ -11,26 +11,21 @@ values and the provenance record changed.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
-
-import tomlkit
-import tomlkit.exceptions
-import tomlkit.items
-import yaml
-from frontmatter.default_handlers import YAMLHandler
-from ruamel.yaml import YAML
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
-from ruamel.yaml.resolver import VersionedResolver
+from typing import TYPE_CHECKING, Any, Literal
 
 from translator.errors import FrontMatterError
 from translator.markdown import SHORTCODE
 from translator.segment import EMAIL, URL, Atom, AtomKind, Segment
+
+if TYPE_CHECKING:  # ruamel.yaml, PyYAML and tomlkit are imported where front matter is parsed
+    import yaml
+    from ruamel.yaml.nodes import Node
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -167,6 +162,8 @@ def rewrite(
 
 
 def _load_yaml(inner: str, path: str) -> dict[str, Any]:
+    from frontmatter.default_handlers import YAMLHandler  # noqa: PLC0415
+
     try:
         data = YAMLHandler().load(_as_hugo_reads(inner)) if inner.strip() else {}
     except Exception as exc:  # PyYAML raises its own MarkedYAMLError family
@@ -217,29 +214,51 @@ def _yaml_error(exc: Exception, inner: str, path: str) -> FrontMatterError:
 _PLAIN = "translator:plain"
 """The tag the C composer gives a plain scalar without one: resolved only when asked,
 by ruamel.yaml's YAML 1.2 rules (``yes`` is a string), not PyYAML's YAML 1.1 ones."""
-_RUAMEL_RESOLVER = VersionedResolver()
 _DIRECTIVE = re.compile(r"^%", re.MULTILINE)
-_CLoader: type[Any] | None = getattr(yaml, "CSafeLoader", None)
-
-_Mapping = (MappingNode, yaml.MappingNode)
-_Sequence = (SequenceNode, yaml.SequenceNode)
-_Scalar = (ScalarNode, yaml.ScalarNode)
-AnyNode = Node | yaml.Node
-"""A node of ruamel.yaml's composer or of PyYAML's C one: the same shape and marks."""
+_LIBYAML = True
+"""Whether front matter may be composed by libyaml when PyYAML has it (tests turn it off)."""
 
 
-if _CLoader is not None:
+@functools.cache
+def _c_composer() -> type[Any] | None:
+    """libyaml's composer, leaving plain scalars' tags to ``_is_string``; None without
+    libyaml. Built on first use, so that a run with no front matter imports no YAML."""
+    import yaml  # noqa: PLC0415
 
-    class _CComposer(_CLoader):  # type: ignore[misc, valid-type]
-        """libyaml's composer, leaving plain scalars' tags to ``_is_string``."""
+    loader: type[Any] | None = getattr(yaml, "CSafeLoader", None)
+    if loader is None:
+        return None
 
+    class Composer(loader):  # type: ignore[misc, valid-type]
         def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
             if kind is yaml.ScalarNode and implicit[0]:
                 return _PLAIN
             return super().resolve(kind, value, implicit)  # type: ignore[no-any-return]
 
+    return Composer
 
-def _compose(inner: str, path: str) -> AnyNode | None:
+
+@functools.cache
+def _node_types() -> tuple[Any, Any, Any]:
+    """Mapping, sequence and scalar node classes of both composers."""
+    import yaml  # noqa: PLC0415
+    from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode  # noqa: PLC0415
+
+    return (
+        (MappingNode, yaml.MappingNode),
+        (SequenceNode, yaml.SequenceNode),
+        (ScalarNode, yaml.ScalarNode),
+    )
+
+
+@functools.cache
+def _ruamel_resolver() -> Any:
+    from ruamel.yaml.resolver import VersionedResolver  # noqa: PLC0415
+
+    return VersionedResolver()
+
+
+def _compose(inner: str, path: str) -> Node | yaml.Node | None:
     """The node tree of YAML front matter, with every node's marks in ``inner``.
 
     libyaml's composer (PyYAML's C loader) is about 20 times faster than
@@ -249,35 +268,45 @@ def _compose(inner: str, path: str) -> AnyNode | None:
     or libyaml fails, so that errors read as they always have.
     """
     hugo = _as_hugo_reads(inner)
-    if _CLoader is not None and not _DIRECTIVE.search(hugo):
+    composer = _c_composer() if _LIBYAML else None
+    if composer is not None and not _DIRECTIVE.search(hugo):
+        import yaml  # noqa: PLC0415
+
         try:
-            return yaml.compose(hugo, Loader=_CComposer)
+            return yaml.compose(hugo, Loader=composer)
         except yaml.YAMLError:
             pass
     return _ruamel_compose(inner, path)
 
 
 def _ruamel_compose(inner: str, path: str) -> Node | None:
+    from ruamel.yaml import YAML  # noqa: PLC0415
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError  # noqa: PLC0415
+
     try:
         return YAML(typ="rt").compose(_as_hugo_reads(inner))  # type: ignore[no-any-return]
     except (MarkedYAMLError, YAMLError) as exc:
         raise _yaml_error(exc, inner, path) from None
 
 
-def _is_string(node: AnyNode) -> bool:
+def _is_string(node: Node | yaml.Node) -> bool:
     """Whether a scalar is a string as ruamel.yaml (YAML 1.2) reads it."""
     if node.tag == _PLAIN:
-        return bool(_RUAMEL_RESOLVER.resolve(ScalarNode, node.value, (True, False)) == _STR_TAG)
+        from ruamel.yaml.nodes import ScalarNode  # noqa: PLC0415
+
+        resolved = _ruamel_resolver().resolve(ScalarNode, node.value, (True, False))
+        return bool(resolved == _STR_TAG)
     return bool(node.tag == _STR_TAG)
 
 
 def _yaml_segments(
     inner: str, base: int, path: str, keys: Sequence[str]
 ) -> tuple[list[Segment], tuple[str, ...]]:
-    root = _compose(inner, path)
+    root: Any = _compose(inner, path)  # either composer's node: the same shape and marks
+    mappings, _, scalars = _node_types()
     if root is None:
         return [], ()
-    if not isinstance(root, _Mapping) or root.flow_style:
+    if not isinstance(root, mappings) or root.flow_style:
         raise FrontMatterError(
             "flow-style YAML front matter ({...}) is not supported; write one key per line",
             path=path,
@@ -285,7 +314,7 @@ def _yaml_segments(
         )
     segments, styles = [], []
     for key, node in _translatable(root, keys, top=True):
-        assert isinstance(node, _Scalar)
+        assert isinstance(node, scalars)
         style = node.style or ""
         start, end = node.start_mark.index, node.end_mark.index
         source = inner[start:end]
@@ -303,21 +332,22 @@ def _yaml_segments(
 
 
 def _translatable(
-    node: AnyNode, keys: Sequence[str], *, top: bool, prefix: str = ""
-) -> Iterator[tuple[str, AnyNode]]:
-    if isinstance(node, _Mapping):
+    node: Any, keys: Sequence[str], *, top: bool, prefix: str = ""
+) -> Iterator[tuple[str, Any]]:
+    mappings, sequences, scalars = _node_types()
+    if isinstance(node, mappings):
         for key_node, value in node.value:
             key = str(key_node.value)
             path = f"{prefix}{key}"
             if (
-                isinstance(value, _Scalar)
+                isinstance(value, scalars)
                 and ((top and key in keys) or _nested(path))
                 and _is_string(value)
             ):
                 yield path, value
             else:
                 yield from _translatable(value, keys, top=False, prefix=path + ".")
-    elif isinstance(node, _Sequence):
+    elif isinstance(node, sequences):
         for i, item in enumerate(node.value):
             yield from _translatable(item, keys, top=False, prefix=f"{prefix}{i}.")
 
@@ -432,6 +462,8 @@ def _load_toml(inner: str, path: str) -> dict[str, Any]:
 
 
 def _toml_segments(inner: str, base: int, keys: Sequence[str]) -> list[Segment]:
+    import tomlkit  # noqa: PLC0415
+
     doc = tomlkit.parse(inner)
     segments = []
     for key, value in _toml_values(doc, keys, top=True):
@@ -472,6 +504,9 @@ def _rewrite_toml(
     provenance: Mapping[str, str | bool],
     newline: str,
 ) -> str:
+    import tomlkit  # noqa: PLC0415
+    import tomlkit.items  # noqa: PLC0415
+
     doc = tomlkit.parse(inner)
     for i, segment in enumerate(fm.segments):
         if i not in values:

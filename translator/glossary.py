@@ -47,14 +47,12 @@ import hashlib
 import io
 import itertools
 import re
-import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
-from xml.sax.saxutils import escape
 
-from translator import glossary_forms
+from translator import __version__, glossary_forms
 from translator.errors import GlossaryError
 from translator.files import default_glossary, write_atomic
 
@@ -158,6 +156,17 @@ class Glossary:
     terms: tuple[GlossaryTerm, ...] = ()
     path: Path | None = None
     proposed: tuple[GlossaryTerm, ...] = field(default=(), repr=False)
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """Hash of every term with all its fields, and of this version of the tool.
+
+        Stricter than ``uses_hash``: any change to the glossary changes it, so an
+        equal fingerprint (with an unchanged source) proves the article's terms
+        unchanged, and a different one only sends the article to the exact check.
+        Computed once per glossary: a no-op run compares it once per article.
+        """
+        return hashlib.sha256(repr((__version__, self.terms)).encode("utf-8")).hexdigest()
 
     @cached_property
     def _pattern(self) -> re.Pattern[str] | None:
@@ -723,6 +732,8 @@ def export_csv(terms: Sequence[GlossaryTerm], columns: Sequence[str] = COLUMNS) 
 
 def export_tbx(terms: Sequence[GlossaryTerm]) -> str:
     """Terms as TBX-Basic (ISO 30042), for CAT tools such as OmegaT and Trados."""
+    from xml.sax.saxutils import escape  # noqa: PLC0415 - exports only
+
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<martif type="TBX-Basic" xml:lang="en">',
@@ -773,6 +784,8 @@ def read_import(path: Path) -> list[GlossaryTerm]:
 
 
 def _read_tbx(path: Path) -> list[GlossaryTerm]:
+    import xml.etree.ElementTree as ET  # noqa: PLC0415 - imports only
+
     try:
         root = ET.parse(path).getroot()
     except (ET.ParseError, OSError) as exc:

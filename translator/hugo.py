@@ -17,9 +17,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
-
 from translator.errors import ConfigError
 from translator.markdown import ID_TYPES, Goldmark
 
@@ -176,6 +173,17 @@ def _taxonomies(configured: Any, path: Path) -> tuple[str, ...]:
     return tuple(str(plural) for plural in configured.values() if plural)
 
 
+def _load_yaml(text: str, path: Path) -> Any:
+    """A YAML configuration; ruamel.yaml is imported only for a site configured in YAML."""
+    from ruamel.yaml import YAML  # noqa: PLC0415
+    from ruamel.yaml.error import YAMLError  # noqa: PLC0415
+
+    try:
+        return YAML(typ="safe", pure=True).load(text)
+    except YAMLError as exc:
+        raise _unreadable(path, f"invalid YAML: {exc}") from None
+
+
 def _load(path: Path) -> dict[str, Any]:
     try:
         text = path.read_text(encoding="utf-8")
@@ -187,13 +195,11 @@ def _load(path: Path) -> dict[str, Any]:
         elif path.suffix == ".json":
             data = json.loads(text)
         else:
-            data = YAML(typ="safe", pure=True).load(text)
+            data = _load_yaml(text, path)
     except tomllib.TOMLDecodeError as exc:
         raise _unreadable(path, f"invalid TOML: {exc}") from None
     except json.JSONDecodeError as exc:
         raise _unreadable(path, f"invalid JSON: {exc.msg}", exc.lineno) from None
-    except YAMLError as exc:
-        raise _unreadable(path, f"invalid YAML: {exc}") from None
     if data is None:
         return {}
     if not isinstance(data, dict):

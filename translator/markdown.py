@@ -17,13 +17,14 @@ import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from markdown_it import MarkdownIt
-from markdown_it.rules_block import StateBlock
-from markdown_it.rules_core import StateCore
-from markdown_it.rules_inline import StateInline
-from markdown_it.token import Token
-from mdit_py_plugins.footnote import footnote_plugin
+if TYPE_CHECKING:  # markdown-it is imported when a parser is first built
+    from markdown_it import MarkdownIt
+    from markdown_it.rules_block import StateBlock
+    from markdown_it.rules_core import StateCore
+    from markdown_it.rules_inline import StateInline
+    from markdown_it.token import Token
 
 _RECORDER = "translator.recorder"
 _EVENTS = "translator.events"
@@ -69,6 +70,8 @@ class NestingError(Exception):
 def _configure(md: MarkdownIt, *, move_footnotes: bool) -> MarkdownIt:
     # Goldmark's defaults as Hugo ships them: CommonMark with raw HTML, GFM
     # tables and strikethrough, and footnotes (Goldmark has no inline ^[...]).
+    from mdit_py_plugins.footnote import footnote_plugin  # noqa: PLC0415
+
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin, inline=False, move_to_end=move_footnotes)
     md.options["maxNesting"] = MAX_NESTING
@@ -88,6 +91,8 @@ def _configure(md: MarkdownIt, *, move_footnotes: bool) -> MarkdownIt:
 @functools.cache
 def parser() -> MarkdownIt:
     """Return the shared parser used to render and to verify structure."""
+    from markdown_it import MarkdownIt  # noqa: PLC0415
+
     return _configure(MarkdownIt("commonmark", {"html": True}), move_footnotes=True)
 
 
@@ -169,7 +174,7 @@ class _Recorder:
         self.labels: list[tuple[int, int]] = []
 
 
-_RuleFn = Callable[[StateInline, bool], bool]
+_RuleFn = Callable[["StateInline", bool], bool]
 
 _UNRECORDED = frozenset({"text"})
 """Inline rules left unwrapped: ``text`` consumes prose only, which is what is left
@@ -198,6 +203,8 @@ def _recording_rule(name: str, fn: _RuleFn) -> _RuleFn:
 
 @functools.cache
 def _recording_parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt  # noqa: PLC0415
+
     md = _configure(MarkdownIt("commonmark", {"html": True}), move_footnotes=False)
     md.core.ruler.at("inline", _recording_inline)
     for name in md.inline.ruler.get_active_rules():

@@ -14,17 +14,17 @@ import json
 import os
 import shutil
 import tempfile
-import urllib.error
-import urllib.request
-import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from translator.errors import TranslatorError
+
+if TYPE_CHECKING:  # zipfile and urllib are imported where packages are installed
+    import zipfile
 
 SOURCE, TARGET = "nl", "en"
 DEFAULT_INDEX = "https://raw.githubusercontent.com/argosopentech/argospm-index/main/index.json"
@@ -167,6 +167,8 @@ def install_file(
 
 def check_archive(archive: Path) -> Archive:
     """Validate an Argos package archive; return what it holds."""
+    import zipfile  # noqa: PLC0415
+
     if not archive.is_file():
         raise ModelError("no such file", path=archive)
     if not zipfile.is_zipfile(archive):
@@ -300,6 +302,8 @@ def index_url() -> str:
 
 def install_from_index(models_dir: Path, progress: Progress | None = None) -> InstalledModel:
     """Download the Dutch→English package from the Argos index and install it."""
+    import urllib.error  # noqa: PLC0415
+
     url = index_url()
     try:
         index = json.loads(_fetch(url, None))
@@ -330,6 +334,8 @@ def install_from_index(models_dir: Path, progress: Progress | None = None) -> In
 
 
 def _fetch(url: str, progress: Progress | None) -> bytes:
+    import urllib.request  # noqa: PLC0415
+
     request = urllib.request.Request(url, headers={"User-Agent": "translator"})
     with urllib.request.urlopen(request, timeout=30) as response:
         total = response.headers.get("Content-Length")

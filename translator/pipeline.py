@@ -21,10 +21,9 @@ in at most one more batch; a file that still fails is reported and not written.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -43,15 +42,20 @@ from translator.detect import Detection
 from translator.engines import Engine
 from translator.errors import EngineError, InputError, StructureError, TranslatorError
 from translator.files import read, text_hash
-from translator.front_matter import DEFAULT_KEYS, FrontMatter
+from translator.front_matter import FrontMatter
 from translator.glossary import Glossary, TermMatch, present, uses_hash
 from translator.markdown import (
-    HUGO_DEFAULTS,
     VISIBLE_PARAMETERS,
-    Goldmark,
     NestingError,
     Parameters,
 )
+
+# Re-exported (``x as x``): defined where a no-op run imports them without the stages;
+# the pipeline's callers keep importing them from here.
+from translator.options import Options as Options  # noqa: PLC0414
+from translator.options import glossary_fingerprint as glossary_fingerprint  # noqa: PLC0414
+from translator.options import links_hash as links_hash  # noqa: PLC0414
+from translator.options import site_links as site_links  # noqa: PLC0414
 from translator.segment import Segment
 
 STAGES = (
@@ -67,33 +71,6 @@ STAGES = (
 )
 
 SOURCE_LANGUAGE = "nl"
-
-
-@dataclass(frozen=True, slots=True)
-class Options:
-    """How articles are read; the same for every file of a run."""
-
-    source_language: str | None = None
-    """``nl`` forces Dutch and turns all language detection off; None detects."""
-    front_matter: bool = True
-    """Whether a leading ``---``/``+++`` block is front matter (Hugo) or Markdown."""
-    front_matter_keys: tuple[str, ...] = DEFAULT_KEYS
-    """Top-level front-matter keys whose values are translated."""
-    glossary: Glossary | None = None
-    """Terms enforced in every translation; None enforces none."""
-    alt_texts: bool = True
-    """Whether image alt texts and image and link titles are translated."""
-    shortcode_parameters: Parameters = VISIBLE_PARAMETERS
-    """The shortcode parameters whose values are translated: (shortcode, parameter)."""
-    taxonomies: tuple[str, ...] = ()
-    """Front-matter keys whose terms go through the glossary only (``tags`` …); empty: none."""
-    goldmark: Goldmark = HUGO_DEFAULTS
-    """The site's ``markup.goldmark`` settings that decide heading ids."""
-    linked: frozenset[str] = frozenset()
-    """Heading ids that links on other pages point to (``ref "x#id"``): kept too."""
-    site_language: str | None = None
-    """The language the site declares (Hugo's defaultContentLanguage, the source-language
-    setting): a page too short or unclear to tell follows it instead of being skipped."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -498,23 +475,6 @@ def _result(plan: _Plan, engine: Engine) -> Result:
     return Result(article.path, "failed", None, article.language, plan.error, stats)
 
 
-def site_links(pages: Iterable[Path]) -> frozenset[str]:
-    """The heading ids that these pages (the site's Dutch ones) link to on other pages.
-
-    A page does not know who links into it, so every page keeps any heading id
-    some page of the site points to; one that happens to share it only gains an
-    explicit id equal to the one Hugo gives it anyway.
-    """
-    found: set[str] = set()
-    for path in pages:
-        try:
-            text, _ = read(path)
-        except TranslatorError:
-            continue  # an unreadable page is reported when it is translated itself
-        found |= segment.page_link_targets(text)
-    return frozenset(found)
-
-
 def links_record(article: Article) -> dict[str, str]:
     """What the provenance records about links from other pages, when the site has any:
     a hash of them all (unchanged: nothing to check) and the ids this page kept for them."""
@@ -526,10 +486,6 @@ def links_record(article: Article) -> dict[str, str]:
 def linked_kept(article: Article) -> str:
     """The ids this page keeps because other pages link to them, as the record has them."""
     return " ".join(sorted(segment.added_ids(article.plain) & article.linked))
-
-
-def links_hash(linked: frozenset[str]) -> str:
-    return hashlib.sha256(" ".join(sorted(linked)).encode("utf-8")).hexdigest()
 
 
 def unkept_id(anchor: str) -> str:
@@ -631,17 +587,6 @@ def provenance(
         record["glossary_all_sha256"] = whole
     record["tool"] = f"translator {__version__}"
     return record
-
-
-@functools.lru_cache(maxsize=4)
-def glossary_fingerprint(glossary: Glossary) -> str:
-    """Hash of every term of a glossary with all its fields, and of this version of the tool.
-
-    Stricter than ``uses_hash``: any change to the glossary changes it, so an
-    equal fingerprint (with an unchanged source) proves the article's terms
-    unchanged, and a different one only sends the article to the exact check.
-    """
-    return hashlib.sha256(repr((__version__, glossary.terms)).encode("utf-8")).hexdigest()
 
 
 def _assemble(plan: _Plan, engine: Engine) -> str:

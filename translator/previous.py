@@ -94,17 +94,7 @@ def read_record(text: str) -> dict[str, Any] | None:
     block = front_matter.block(text)
     head = "" if block is None else block[1]  # between the fences
     if fence == "---" and (found := _YAML_RECORD.search(head)):
-        from ruamel.yaml.error import YAMLError  # noqa: PLC0415
-
-        try:
-            data = load_yaml_record(found.group(0))
-        except YAMLError as exc:
-            problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-            raise FrontMatterError(
-                f"the {front_matter.PROVENANCE_KEY} record is not valid YAML "
-                f"({problem}); undo the edit to it, or delete the file to "
-                "translate the article afresh",
-            ) from None
+        data = _yaml_record(found.group(0))
     elif fence == "+++" and (found := _TOML_RECORD.search(head)):
         try:
             data = tomllib.loads(found.group(0))
@@ -116,21 +106,76 @@ def read_record(text: str) -> dict[str, Any] | None:
     return record if isinstance(record, dict) else None
 
 
+def _yaml_record(block: str) -> Any:
+    """A YAML record block parsed; FrontMatterError for a record someone broke.
+
+    ruamel.yaml is imported only for a record that is not as translator writes it.
+    """
+    plain = _plain_record(block)
+    if plain is not None:
+        return plain
+    from ruamel.yaml.error import YAMLError  # noqa: PLC0415
+
+    try:
+        return load_yaml_record(block)
+    except YAMLError as exc:
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise FrontMatterError(
+            f"the {front_matter.PROVENANCE_KEY} record is not valid YAML "
+            f"({problem}); undo the edit to it, or delete the file to "
+            "translate the article afresh",
+        ) from None
+
+
 def load_yaml_record(block: str) -> Any:
     """Parse a YAML record block as ruamel.yaml's safe loader would.
 
     A no-op run reads one record per article, and ruamel's pure-Python parser
-    was most of its time. PyYAML's C parser reads YAML 1.1, not 1.2, so it is
-    trusted only where the two agree: every value quoted as a string (as
-    translator writes them) or a plain ``true``/``false``, every key a plain
-    word. A record a person edited into anything else is read by ruamel.
+    was most of its time. A record exactly as translator writes it (one
+    ``key: "value"`` or ``key: true`` per line, nothing to unescape) is read
+    line by line, without a YAML parser. Otherwise PyYAML's C parser, which reads
+    YAML 1.1, not 1.2, is trusted only where the two agree: every value quoted as
+    a string or a plain ``true``/``false``, every key a plain word. A record a
+    person edited into anything else is read by ruamel.
     """
+    plain = _plain_record(block)
+    if plain is not None:
+        return plain
     fast = _c_load(block)
     if fast is not _UNSURE:
         return fast
     from ruamel.yaml import YAML  # noqa: PLC0415
 
     return YAML(typ="safe").load(block)
+
+
+# One entry as translator writes it: a plain word, then a double-quoted value with no
+# escape and only characters that every YAML reader takes as themselves, or a boolean.
+_PLAIN_ENTRY = re.compile(
+    r'( +)([A-Za-z_][A-Za-z0-9_]*): (?:"([^"\\\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff'
+    r'\ufeff\ufffe\uffff]*)"|(true|false))\r?'
+)
+# Keys that YAML reads as something else than a string (true, null …): left to the parsers.
+_NOT_PLAIN_KEYS = frozenset(["true", "false", "null", "yes", "no", "on", "off", "y", "n"])
+
+
+def _plain_record(block: str) -> dict[str, Any] | None:
+    """The record, when every line is an entry as translator writes it; else None."""
+    header, *lines = block.rstrip("\r\n").split("\n")
+    if header.rstrip("\r") != f"{front_matter.PROVENANCE_KEY}:" or not lines:
+        return None
+    record: dict[str, Any] = {}
+    indent = None
+    for line in lines:
+        entry = _PLAIN_ENTRY.fullmatch(line)
+        if entry is None:
+            return None
+        space, key, text, flag = entry.groups()
+        if indent not in (None, space) or key in record or key.lower() in _NOT_PLAIN_KEYS:
+            return None
+        indent = space
+        record[key] = text if flag is None else flag == "true"
+    return {front_matter.PROVENANCE_KEY: record}
 
 
 _UNSURE = object()

@@ -21,8 +21,10 @@ import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from enum import Enum
+from typing import TYPE_CHECKING
 
-from markdown_it.token import Token
+if TYPE_CHECKING:  # annotations only
+    from markdown_it.token import Token
 
 from translator.markdown import (
     HUGO_DEFAULTS,

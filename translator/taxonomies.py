@@ -14,20 +14,19 @@ import re
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
-from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
-
 from translator.errors import FrontMatterError
 from translator.front_matter import block, load_data, yaml_as_hugo_reads, yaml_needs_quotes
 from translator.glossary import Glossary, TermMatch
+
+if TYPE_CHECKING:  # ruamel.yaml is imported where YAML front matter is read
+    from ruamel.yaml.nodes import Node
 
 _STR_TAG = "tag:yaml.org,2002:str"
 _TOML_HEADER = re.compile(r"^[ \t]*\[", re.MULTILINE)
@@ -156,6 +155,10 @@ def _emit(english: str, value: Value, *, toml: bool) -> str:
 
 
 def _yaml_values(inner: str, keys: Sequence[str]) -> list[Value]:
+    from ruamel.yaml import YAML  # noqa: PLC0415
+    from ruamel.yaml.error import YAMLError  # noqa: PLC0415
+    from ruamel.yaml.nodes import MappingNode  # noqa: PLC0415
+
     try:
         root = YAML(typ="rt").compose(yaml_as_hugo_reads(inner))
     except YAMLError:
@@ -170,6 +173,8 @@ def _yaml_values(inner: str, keys: Sequence[str]) -> list[Value]:
 
 
 def _yaml_scalars(key: str, node: Node, inner: str) -> Iterator[Value]:
+    from ruamel.yaml.nodes import ScalarNode, SequenceNode  # noqa: PLC0415
+
     flow = isinstance(node, SequenceNode) and bool(node.flow_style)
     items = node.value if isinstance(node, SequenceNode) else [node]
     for item in items:

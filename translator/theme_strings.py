@@ -26,18 +26,16 @@ import sys
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import tomlkit
-from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
-
-from translator import __version__, output, protect, reassemble
+from translator import __version__, output
 from translator.engines import Engine
 from translator.errors import InputError, OutputError
-from translator.glossary import Glossary
 from translator.hugo import find_site, shown
 from translator.segment import Atom, AtomKind, Segment
+
+if TYPE_CHECKING:  # annotations only: a run without a glossary does not import it
+    from translator.glossary import Glossary
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -229,6 +227,8 @@ def _written(
 
 
 def _translate(texts: dict[Key, str], engine: Engine, glossary: Glossary | None) -> dict[Key, str]:
+    from translator import protect, reassemble  # noqa: PLC0415 - not for a run with nothing to do
+
     if not texts:
         return {}
     protected = {key: protect.protect(_segment(text), glossary) for key, text in texts.items()}
@@ -473,6 +473,9 @@ def _read(path: Path) -> str:
 
 
 def _load(path: Path) -> Any:
+    from ruamel.yaml import YAML  # noqa: PLC0415
+    from ruamel.yaml.error import YAMLError  # noqa: PLC0415
+
     text = _read(path)
     try:
         if path.suffix == ".json":
@@ -504,6 +507,9 @@ def _dump(strings: ThemeStrings, data: Any, record: dict[str, str], engine: Engi
         "# Correct any string here: translator keeps corrections until their Dutch changes.\n"
         f"# translator-record: {json.dumps(record, sort_keys=True)}\n\n"
     )
+    import tomlkit  # noqa: PLC0415
+    from ruamel.yaml import YAML  # noqa: PLC0415
+
     if strings.target.suffix == ".toml":
         return header + tomlkit.dumps(data)
     stream = io.StringIO()

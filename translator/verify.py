@@ -15,10 +15,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from markdown_it.rules_core import StateCore
-from markdown_it.token import Token
-from mdit_py_plugins.footnote.index import footnote_tail
+if TYPE_CHECKING:  # annotations only
+    from markdown_it.token import Token
 
 from translator.markdown import (
     VISIBLE_PARAMETERS,
@@ -76,6 +76,9 @@ def parsed_structure(body: str, parsed: Parsed) -> Structure | None:
     """
     if "\r" in body:
         return None
+    from markdown_it.rules_core import StateCore  # noqa: PLC0415 - loaded with the parser
+    from mdit_py_plugins.footnote.index import footnote_tail  # noqa: PLC0415
+
     state = StateCore(parsed.text, parser(), parsed.env)
     state.tokens = list(parsed.tokens)
     footnote_tail(state)

@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import signal
 import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from translator import __version__, detect, glossary, hugo, output
+from translator import __version__, detect, hugo, output
 from translator.config import Settings, load_settings
 from translator.errors import TranslatorError
-from translator.glossary import Glossary
 from translator.markdown import Goldmark
-from translator.pipeline import Options, site_links
+from translator.options import Options, site_links
+
+if TYPE_CHECKING:  # the glossary is imported by the runs that have one
+    from translator.glossary import Glossary
 
 # Not readable=True: one unreadable file fails that file, not the whole command.
 _PATHS = click.argument(
@@ -103,7 +106,40 @@ def _run_options(command: Callable[..., None]) -> Callable[..., None]:
     return command
 
 
+COMMANDS = {
+    "batch": "translator.cli.batch",
+    "clean": "translator.cli.clean",
+    "detect": "translator.cli.translate",
+    "glossary": "translator.cli.glossary",
+    "memory": "translator.cli.models",
+    "models": "translator.cli.models",
+    "review": "translator.cli.review",
+    "segments": "translator.cli.translate",
+    "translate": "translator.cli.translate",
+}
+"""Each command and the module that defines it (registering it on ``main``)."""
+
+
+class LazyGroup(click.Group):
+    """A group that imports a command's module only when that command is wanted.
+
+    The command modules import the library they drive (the Markdown parser, the
+    review page, model installation …); importing them all made every command,
+    even a no-op ``translator batch``, pay for all of them. See click's
+    documentation, "Lazily Loading Subcommands".
+    """
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in COMMANDS and cmd_name not in self.commands:
+            importlib.import_module(COMMANDS[cmd_name])
+        return super().get_command(ctx, cmd_name)
+
+
 @click.group(
+    cls=LazyGroup,
     context_settings={"help_option_names": ["-h", "--help"]},
     epilog=examples(
         ("translator translate content/over-t3d/index.md", "one article, beside it"),
@@ -265,13 +301,20 @@ def _dutch_pages(folder: Path) -> list[Path]:
     """The Markdown pages under ``folder`` but translator's English ones, which follow
     their Dutch source (and may be a run behind). os.walk skips what it cannot list
     (a path too long, no permission): batch reports those."""
-    paths = (Path(top, name) for top, _, names in os.walk(folder) for name in names)
+    paths = (
+        Path(top, name)
+        for top, _, names in os.walk(folder)
+        for name in names
+        if name.endswith(".md")  # a Path for Markdown files only: a site has many others
+    )
     return sorted(p for p in paths if p.suffix == ".md" and not output.is_translation(p))
 
 
 def _glossary(settings: Settings) -> Glossary | None:
     if settings.glossary is None:
         return None
+    from translator import glossary  # noqa: PLC0415
+
     try:
         return glossary.load(settings.glossary)
     except TranslatorError as exc:
