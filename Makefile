@@ -70,6 +70,7 @@ site:
 
 bench:
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/sentences.py
 	$(BIN)/python bench/batch.py
 	$(BIN)/python bench/placement.py
 	$(BIN)/python bench/detect.py

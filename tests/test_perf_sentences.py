@@ -4,18 +4,24 @@ from __future__ import annotations
 
 import itertools
 import json
+import random
 import re
 
 import pysbd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from markdown_it.utils import read_fixture_file
+from pysbd.abbreviation_replacer import AbbreviationReplacer
+from pysbd.lang.dutch import Dutch
 
 from tests.conftest import CONTENT, SHARED
 from translator import sentences
 from translator.pipeline import Options, load
 from translator.protect import protect
 from translator.segment import PLACEHOLDER
+
+FIXTURES = CONTENT.parent / "tests" / "fixtures"
 
 
 def pysbd_char_spans(text: str) -> list[tuple[int, int]]:
@@ -37,11 +43,79 @@ def corpus() -> list[str]:
     return texts + [str(example["markdown"]) for example in spec]
 
 
+def fixture_paragraphs() -> list[str]:
+    """Every input of the golden fixtures, whole and paragraph by paragraph."""
+    texts = []
+    for path in sorted(FIXTURES.glob("*.md")):
+        for _line, _title, source, _expected in read_fixture_file(path):
+            texts += [source, *source.split("\n\n")]
+    return texts
+
+
 def test_spans_match_pysbd_on_the_corpus() -> None:
-    texts = corpus()
+    texts = corpus() + fixture_paragraphs()
     assert len(texts) > 600
     for text in texts:
         assert sentences.pysbd_spans(text) == pysbd_char_spans(text), text
+
+
+def abbreviation_corpus(count: int) -> list[str]:
+    """Texts dense with every abbreviation pysbd knows, in all cases, and their look-alikes.
+
+    Each of pysbd's Dutch abbreviations appears with a period, followed by a
+    lower-case word, a capital, a digit, a colon or nothing; next to initials,
+    decimals, ellipses, quotes, line breaks, words that merely begin like an
+    abbreviation ("dat", "minder"), what pysbd's regex groups match ("eds.")
+    and letters that match ASCII only when case is ignored (Kelvin sign, long
+    s, dotted and dotless i).
+    """
+    rng = random.Random(13)
+    known = sorted(set(Dutch.Abbreviation.ABBREVIATIONS))
+    words = ["De", "gemeente", "dat", "minder", "belangrijk", "art", "Jansen", "The", "I", "U.S."]
+    words += ["J.", "A.B.", "3.5", "12.", "...", "\u2026", "\u201cJa.\u201d", "(zie", "ook)"]
+    words += ["o.a."]
+    words += ["\u212aB.", "\u017ft.", "\u0130ng.", "\u0131r.", "Bijv.", "BIJV.", "nr.5", "e.a.:"]
+    words += ["\u212a.", "\u212ag.", "ged.\u017ft.", "GED.\u017fT.", "eds.", "ed(s).", "s."]
+    words += ["l.l.r."]
+    follow = ["", " de", " De", " 3", ":", ",", "-", " (zie", " I", "?", "."]
+    spaces = [" ", " ", " ", "  ", "\n", "\t", "\u00a0", "\n\n"]
+    texts = []
+    for n in range(count):
+        parts = []
+        for _ in range(rng.randint(1, 14)):
+            if rng.random() < 0.5:
+                abbr = rng.choice(known).strip()
+                abbr = rng.choice([abbr, abbr.capitalize(), abbr.upper()])
+                parts.append(abbr + "." + rng.choice(follow))
+            else:
+                parts.append(rng.choice(words))
+            parts.append(rng.choice(spaces))
+        texts.append("".join(parts) + rng.choice(["", ".", " Einde.", "\n"]) * (n % 3 > 0))
+    return texts
+
+
+def test_spans_match_pysbd_on_text_full_of_abbreviations() -> None:
+    texts = abbreviation_corpus(600)
+    differ = [t for t in texts if sentences.pysbd_spans(t) != pysbd_char_spans(t)]
+    assert not differ, differ[:3]
+
+
+def test_the_abbreviation_scan_tries_only_what_can_match(monkeypatch: pytest.MonkeyPatch) -> None:
+    """pysbd substitutes once per word that merely begins like an abbreviation; ours not."""
+    tried: list[str] = []
+    scan = AbbreviationReplacer.scan_for_replacements
+
+    def counting(self: AbbreviationReplacer, txt: str, am: str, ind: int, chars: list[str]) -> str:
+        tried.append(am)
+        return scan(self, txt, am, ind, chars)  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(AbbreviationReplacer, "scan_for_replacements", counting)
+    text = "Dat is min of meer belangrijk, zei de gemeente. Zie bijv. de kaart 12. Klaar."
+    spans = sentences.pysbd_spans(text)
+    ours, tried[:] = list(tried), []
+    assert spans == pysbd_char_spans(text)
+    assert [a.strip() for a in ours] == ["bijv"]
+    assert len(tried) > 10  # pysbd: "dat", "min", "be", "gem", "zie", "de" …
 
 
 SENTENCE_TEXT = st.lists(
