@@ -2,11 +2,13 @@
 
 A first run over a generated site with the tiny model, each run in its own
 process (peak RSS is per process): the chunk-size curve (throughput against
-articles per chunk, paired and alternated with one batch), and peak RSS at
-1,000 and 3,000 articles with the default chunk. Prints a table and writes
-build/bench-memory.json.
+articles per chunk, paired and alternated with one batch decoded in one
+``translate_batch`` call, as before decoding was sliced), and peak RSS at
+1,000 and 3,000 articles with the default chunk and slice. Prints a table and
+writes build/bench-memory.json.
 
     python bench/memory.py [--quick]
+    python bench/memory.py --child SITE MODELS CHUNK [SLICE]   # one run, as JSON
 """
 
 from __future__ import annotations
@@ -29,15 +31,20 @@ sys.path.insert(0, str(ROOT / "bench"))
 from paired import alternate, compare, goal, save  # noqa: E402
 from run import corpus  # noqa: E402
 
+ONE_CALL = 10**9
+"""A ``DECODE_SLICE`` that decodes each chunk in one call."""
 
-def child(site: Path, models: Path, chunk: int) -> dict[str, Any]:
+
+def child(site: Path, models: Path, chunk: int, slice_: int | None = None) -> dict[str, Any]:
     """One first run in this process: time, CPU time and peak RSS."""
     from translator.batch import run_batch  # noqa: PLC0415
     from translator.config import Settings  # noqa: PLC0415
+    from translator.engines import argos  # noqa: PLC0415
     from translator.pipeline import Options  # noqa: PLC0415
 
     for old in site.rglob("*.en.md"):
         old.unlink()
+    argos.DECODE_SLICE = slice_ or argos.DECODE_SLICE
     settings = Settings(models_dir=models, memory=None, glossary=None)
     wall, cpu = time.perf_counter(), time.process_time()
     report = run_batch(site, settings, Options(source_language="nl"), chunk=chunk)
@@ -46,15 +53,16 @@ def child(site: Path, models: Path, chunk: int) -> dict[str, Any]:
     return {
         "articles": len(report.items),
         "chunk": chunk,
+        "slice": argos.DECODE_SLICE,
         "wall": wall,
         "cpu": cpu,
         "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
 
 
-def measure(site: Path, models: Path, chunk: int) -> dict[str, Any]:
+def measure(site: Path, models: Path, chunk: int, slice_: int = 0) -> dict[str, Any]:
     out = subprocess.run(
-        [sys.executable, __file__, "--child", str(site), str(models), str(chunk)],
+        [sys.executable, __file__, "--child", str(site), str(models), str(chunk), str(slice_)],
         capture_output=True,
         text=True,
         check=True,
@@ -72,13 +80,13 @@ def site_of(folder: Path, articles: int) -> Path:
 
 
 def curve(folder: Path, models: Path, articles: int, chunks: list[int], rounds: int) -> Any:
-    """Throughput of each chunk size against one batch, paired and alternated."""
+    """Throughput of each chunk size against one batch in one call, paired and alternated."""
     site = site_of(folder, articles)
     rows = []
     for chunk in chunks:
         a, b = alternate(
             functools.partial(measure, site, models, chunk),
-            functools.partial(measure, site, models, articles),
+            functools.partial(measure, site, models, articles, ONE_CALL),
             rounds,
         )
         rows.append(
@@ -136,7 +144,8 @@ def main(quick: bool) -> None:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 5 and sys.argv[1] == "--child":
-        print(json.dumps(child(Path(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4]))))
+    if len(sys.argv) in (5, 6) and sys.argv[1] == "--child":
+        slice_ = int(sys.argv[5]) if len(sys.argv) == 6 else None
+        print(json.dumps(child(Path(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4]), slice_)))
     else:
         main("--quick" in sys.argv)

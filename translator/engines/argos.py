@@ -45,6 +45,9 @@ from translator.segment import PLACEHOLDER
 _PIECE = "\u2581"
 _KEEP_WEIGHT = 0.05
 """Attention weights below this are not kept: they carry no placement signal."""
+DECODE_SLICE = 512
+"""Sentences per ``translate_batch`` call: enough for several 4,096-token sub-batches,
+few enough that memory does not follow the size of the run (see ``_chunks``)."""
 _TRANSLATOR: dict[str, Any] = {}
 """The one ctranslate2.Translator of this process: two alive at once slow both down."""
 
@@ -212,15 +215,31 @@ class ArgosEngine:
 
     def _decode(self, todo: list[str]) -> dict[str, Entry]:
         tokens = [self._sp.encode(s, out_type=str) for s in todo]
-        prefix = self.installed.target_prefix
         longest = max(len(t) for t in tokens)
         started = time.perf_counter()
+        out = {}
+        for part in self._chunks(len(tokens)):
+            # Each slice's results become entries at once: CTranslate2's own (with
+            # their attention) are freed before the next slice is decoded.
+            results = self._decode_slice(tokens[part], longest)
+            for source, result in zip(todo[part], results, strict=True):
+                out[source] = self._entry(source, result)
+            if self.progress is not None:
+                self.progress(len(out), len(tokens))
+        self.stats.seconds += time.perf_counter() - started
+        self.stats.decoded += len(todo)
+        self.stats.batches.append(len(todo))
+        return out
+
+    def _decode_slice(self, tokens: list[list[str]], longest: int) -> list[Any]:
+        """One ``translate_batch`` call; ``longest`` is the longest input of the whole
+        decode, so that a sentence decodes the same whichever slice it falls in."""
+        prefix = self.installed.target_prefix
         try:
-            results = []
-            for chunk in self._chunks(len(tokens)):
-                results += self._translator.translate_batch(
-                    tokens[chunk],
-                    target_prefix=[[prefix]] * len(tokens[chunk]) if prefix else None,
+            return list(
+                self._translator.translate_batch(
+                    tokens,
+                    target_prefix=[[prefix]] * len(tokens) if prefix else None,
                     beam_size=self.settings.beam_size,
                     max_batch_size=self.settings.max_batch_tokens,
                     batch_type="tokens",
@@ -230,33 +249,36 @@ class ArgosEngine:
                     replace_unknowns=True,
                     return_attention=True,
                 )
-                if self.progress is not None:
-                    self.progress(len(results), len(tokens))
+            )
         except (RuntimeError, ValueError) as exc:
             raise EngineError(
                 f"CTranslate2 failed to decode: {exc}", path=self.installed.path
             ) from None
-        self.stats.seconds += time.perf_counter() - started
-        self.stats.decoded += len(todo)
-        self.stats.batches.append(len(todo))
-        out = {}
-        for source, result in zip(todo, results, strict=True):
-            pieces = list(result.hypotheses[0])
-            attention = result.attention[0] if result.attention else []
-            if prefix and pieces[:1] == [prefix]:
-                pieces, attention = pieces[1:], attention[1:]
-            alignment = tuple(_kept(row) for row in attention)
-            out[source] = Entry(source, self._detokenize(pieces), tuple(pieces), alignment)
-        return out
+
+    def _entry(self, source: str, result: Any) -> Entry:
+        """A decoded sentence as the memory keeps it: its text, pieces and alignment."""
+        prefix = self.installed.target_prefix
+        pieces = list(result.hypotheses[0])
+        attention = result.attention[0] if result.attention else []
+        if prefix and pieces[:1] == [prefix]:
+            pieces, attention = pieces[1:], attention[1:]
+        alignment = tuple(_kept(row) for row in attention)
+        return Entry(source, self._detokenize(pieces), tuple(pieces), alignment)
 
     def _chunks(self, count: int) -> list[slice]:
-        """One call for the whole run; up to 20 when someone watches a progress bar.
+        """The ``translate_batch`` calls: slices of at most ``DECODE_SLICE`` sentences,
+        and up to 20 when someone watches a progress bar.
 
-        The sentences are sorted by length, so each chunk still batches well.
+        CTranslate2 holds a whole call's working memory and results until it
+        returns: one call over the 2,674 sentences of 100 articles took a run from
+        65 to 325 MiB, and how far depended on the sentences (267 and 333 MiB for
+        two sites' first 100 articles; 244 and 239 MiB in slices). Slices bound
+        that to what 512 sentences need (README, *Benchmark*). The sentences are
+        sorted by length, so each slice still batches well.
         """
-        if self.progress is None:
-            return [slice(0, count)]
-        size = max(64, -(-count // 20))
+        size = DECODE_SLICE
+        if self.progress is not None:
+            size = min(size, max(64, -(-count // 20)))
         return [slice(start, start + size) for start in range(0, count, size)]
 
     def _detokenize(self, pieces: Sequence[str]) -> str:
