@@ -285,7 +285,8 @@ def main(rounds: int, articles: int, only: set[str]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         corpus(folder, count=articles)
-        install_file(folder / "models", build_model(folder / "tiny.argosmodel"))
+        if only - {"d"}:  # (d) needs no model
+            install_file(folder / "models", build_model(folder / "tiny.argosmodel"))
         for key, a, b, label in [c for c in COMPARISONS if c[0] in only]:
             runs_a, runs_b = alternate(
                 functools.partial(run_mode, a, folder),

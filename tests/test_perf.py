@@ -281,9 +281,11 @@ def count_verifications(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     calls: list[int] = []
     real = verify.compare
 
-    def compare(source: str, output: str, *parameters: Parameters) -> verify.Mismatch | None:
+    def compare(
+        source: str, output: str, *parameters: Parameters, known: verify.Structure | None = None
+    ) -> verify.Mismatch | None:
         calls.append(1)
-        return real(source, output, *parameters)
+        return real(source, output, *parameters, known=known)
 
     monkeypatch.setattr("translator.verify.compare", compare)
     return calls

@@ -5,7 +5,8 @@ Hugo replaces shortcodes before Goldmark sees the page, so that
 with a same-length mask that keeps every offset and line. Two parsers share
 one configuration. The plain one renders and verifies. The
 recording one wraps every inline rule so that each construct it recognises
-leaves a record of the source range it consumed. markdown-it tokens carry no
+leaves a record of the source range it consumed; its tokens are otherwise the
+plain parser's, footnotes left where they are written. markdown-it tokens carry no
 character offsets, and the recorded ranges are what let the segmenter replace
 prose and nothing else, byte for byte.
 """
@@ -21,10 +22,12 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # markdown-it is imported when a parser is first built
     from markdown_it import MarkdownIt
     from markdown_it.rules_block import StateBlock
+    from markdown_it.rules_core import StateCore
     from markdown_it.rules_inline import StateInline
     from markdown_it.token import Token
 
 _RECORDER = "translator.recorder"
+_EVENTS = "translator.events"
 
 SHORTCODE = re.compile(r"\{\{[<%].*?[%>]\}\}", re.DOTALL)
 MASK = "\ue000"
@@ -173,21 +176,27 @@ class _Recorder:
 
 _RuleFn = Callable[["StateInline", bool], bool]
 
+_UNRECORDED = frozenset({"text"})
+"""Inline rules left unwrapped: ``text`` consumes prose only, which is what is left
+between the recorded constructs, and it runs more often than all others together."""
+
 
 def _recording_rule(name: str, fn: _RuleFn) -> _RuleFn:
     def rule(state: StateInline, silent: bool) -> bool:
-        recorder = state.env.get(_RECORDER)
-        if silent or not isinstance(recorder, _Recorder) or state is not recorder.state:
+        if silent:
             return fn(state, silent)
-        start, labels_before = state.pos, len(recorder.labels)
-        matched = fn(state, silent)
-        if matched:
-            # A link tokenizes its text recursively; the first nested range
-            # opened during this rule is that text.
-            nested = recorder.labels[labels_before:]
-            label = nested[0] if nested else None
-            recorder.events.append(InlineEvent(name, start, state.pos, label))
-        return matched
+        recorder = state.env.get(_RECORDER)
+        if not isinstance(recorder, _Recorder) or state is not recorder.state:
+            return fn(state, silent)
+        start, labels = state.pos, recorder.labels
+        before = len(labels)
+        if not fn(state, silent):
+            return False
+        # A link tokenizes its text recursively; the first nested range
+        # opened during this rule is that text.
+        label = labels[before] if len(labels) > before else None
+        recorder.events.append(InlineEvent(name, start, state.pos, label))
+        return True
 
     return rule
 
@@ -197,9 +206,10 @@ def _recording_parser() -> MarkdownIt:
     from markdown_it import MarkdownIt  # noqa: PLC0415
 
     md = _configure(MarkdownIt("commonmark", {"html": True}), move_footnotes=False)
-    # Inline content is parsed by `inline_events`, one block at a time.
-    md.core.ruler.disable("inline")
+    md.core.ruler.at("inline", _recording_inline)
     for name in md.inline.ruler.get_active_rules():
+        if name in _UNRECORDED:
+            continue
         fn = next(r.fn for r in md.inline.ruler.__rules__ if r.name == name)
         md.inline.ruler.at(name, _recording_rule(name, fn))
     tokenize = md.inline.tokenize
@@ -217,22 +227,52 @@ def _recording_parser() -> MarkdownIt:
     return md
 
 
+def _recording_inline(state: StateCore) -> None:
+    """markdown-it's ``inline`` core rule, recording what each inline rule consumed per
+    inline token; skipped when only the block structure is asked for."""
+    found = state.env.get(_EVENTS)
+    if not isinstance(found, dict):
+        return
+    try:
+        for i, token in enumerate(state.tokens):
+            if token.type == "inline":
+                recorder = _Recorder()
+                state.env[_RECORDER] = recorder
+                token.children = []
+                state.md.inline.parse(token.content, state.md, state.env, token.children)
+                found[i] = sorted(recorder.events, key=lambda e: (e.start, -e.end))
+    finally:
+        state.env.pop(_RECORDER, None)
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """A text parsed once, inline content included, as segmentation reads it."""
+
+    text: str
+    """The text the parser was given."""
+    tokens: list[Token]
+    """Block tokens in document order (footnotes where they are written), inline
+    tokens with their children."""
+    env: dict[str, object]
+    """The parse's environment: link references and footnotes."""
+    events: dict[int, list[InlineEvent]]
+    """For the inline token at each index, what each inline rule consumed, in order."""
+
+
+def parse_recorded(text: str) -> Parsed:
+    """Parse blocks and inline content once, recording where each inline construct is."""
+    events: dict[int, list[InlineEvent]] = {}
+    env: dict[str, object] = {_EVENTS: events}
+    tokens = _recording_parser().parse(text, env)
+    del env[_EVENTS]
+    return Parsed(text, tokens, env, events)
+
+
 def parse_blocks(text: str) -> tuple[list[Token], dict[str, object]]:
     """Parse block structure only; inline tokens keep their raw ``content``."""
     env: dict[str, object] = {}
     return _recording_parser().parse(text, env), env
-
-
-def inline_events(content: str, env: dict[str, object]) -> list[InlineEvent]:
-    """Parse one block's inline source and return what each rule consumed."""
-    md = _recording_parser()
-    recorder = _Recorder()
-    env[_RECORDER] = recorder
-    try:
-        md.inline.parse(content, md, env, [])
-    finally:
-        del env[_RECORDER]
-    return sorted(recorder.events, key=lambda e: (e.start, -e.end))
 
 
 def render(text: str) -> str:

@@ -102,6 +102,9 @@ class Article:
     """(line, id) of linked headings whose Dutch id the English page cannot keep."""
     linked: frozenset[str] = frozenset()
     """Heading ids that other pages of the site link to."""
+    structure: verify.Structure | None = None
+    """The body's Markdown structure, read from segmentation's parse so that
+    verification does not parse the Dutch again; None: verification parses it."""
 
     @property
     def head(self) -> str:
@@ -214,6 +217,7 @@ def load(path: Path, options: Options = Options(), *, text: str | None = None) -
         else FrontMatter(None)
     )
     try:
+        parsed = segment.parse(text[fm.end :])
         body = segment.segment_body(
             text[fm.end :],
             offset=fm.end,
@@ -222,6 +226,7 @@ def load(path: Path, options: Options = Options(), *, text: str | None = None) -
             parameters=options.shortcode_parameters,
             goldmark=options.goldmark,
             linked=options.linked,
+            parsed=parsed,
         )
     except NestingError as exc:
         raise InputError(
@@ -263,6 +268,7 @@ def load(path: Path, options: Options = Options(), *, text: str | None = None) -
             (fm.body_line + line - 1, anchor)
             for line, anchor in segment.unkept_ids(text[fm.end :], options.goldmark)
         ),
+        structure=verify.parsed_structure(text[fm.end :], parsed),
     )
 
 
@@ -319,7 +325,9 @@ class _Plan:
         )
 
     def mismatch(self) -> verify.Mismatch | None:
-        return verify.compare(self.body, self.assemble_body(), self.article.parameters)
+        return verify.compare(
+            self.body, self.assemble_body(), self.article.parameters, known=self.article.structure
+        )
 
     def culprit(self, mismatch: verify.Mismatch) -> int | None:
         """The translated body segment nearest before the line where structure diverged."""
@@ -371,11 +379,13 @@ def translate_articles(
             if not plan.apply(i, primary[plan.protected[i].text]):
                 plan.fallback.add(i)
         plan.isolate()
-        plan.uncertain = {
-            i
-            for i in plan.fresh
-            if i not in plan.fallback and unsure.intersection(units[plan.protected[i].text].texts)
-        }
+        if unsure:  # only an engine that places markup on attention reports any
+            plan.uncertain = {
+                i
+                for i in plan.fresh
+                if i not in plan.fallback
+                and unsure.intersection(units[plan.protected[i].text].texts)
+            }
 
     requests = [
         run
@@ -497,8 +507,10 @@ def _misses(plan: _Plan) -> list[TermMiss]:
     """
     misses = []
     for i, protected in plan.protected.items():
-        english = _prose_of(plan.rebuilt.get(i, ""), protected)
         uses = [u for u in protected.terms if u is not None]
+        if not uses:
+            continue
+        english = _prose_of(plan.rebuilt.get(i, ""), protected)
         line = plan.article.segments[i].line
         # A guided term (a verb) may take any form that fits the Dutch one.
         misses += [

@@ -420,7 +420,7 @@ def split(protected: Protected, translated: str) -> list[str | int]:
 
 
 def _has_letters(text: str) -> bool:
-    return any(c.isalpha() for c in text)
+    return any(map(str.isalpha, text))
 
 
 _OPEN_TAG = re.compile(r"<([A-Za-z][A-Za-z0-9-]*)\b[^<>]*(?<!/)>$")

@@ -312,6 +312,8 @@ def _place_breaks(protected: Protected, pieces: list[str | int]) -> dict[int, li
     left to right; a translation with too few spaces gets fewer lines, which
     joins lines of the same block and leaves the structure as it was.
     """
+    if not protected.breaks:
+        return {}
     source_length = max(1, len(protected.text))
     spaces: list[tuple[int, int, int]] = []  # (offset in output, piece, offset in piece)
     offset = 0

@@ -19,7 +19,7 @@ import itertools
 import re
 import unicodedata
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING
 
@@ -34,9 +34,10 @@ from translator.markdown import (
     Goldmark,
     InlineEvent,
     Parameters,
-    inline_events,
+    Parsed,
     mask_shortcodes,
     parse_blocks,
+    parse_recorded,
     parser,
     shortcode_texts,
 )
@@ -93,7 +94,7 @@ class Segment:
     @property
     def translatable(self) -> bool:
         """A segment without letters in its prose has nothing to translate."""
-        return any(c.isalpha() for a in self.atoms if a.kind is AtomKind.TEXT for c in a.text)
+        return any(any(map(str.isalpha, a.text)) for a in self.atoms if a.kind is AtomKind.TEXT)
 
 
 # --- markup recognised outside CommonMark -------------------------------------------------
@@ -118,8 +119,9 @@ _PAGE_FRAGMENT = re.compile(r"""\]\(\s*<?[^)\s#"'<>]+#([^)\s>"']+)|ref\s+"[^"#]+
 # Goldmark attributes: ``{#id .class key="value"}``.
 _ATTRIBUTE = r"""(?:[#.][\w-]+|[\w-]+=(?:"[^"\n]*"|'[^'\n]*'|[^\s{}"']+))"""
 _ATTRIBUTES = rf"\{{[ \t]*{_ATTRIBUTE}(?:[ \t]+{_ATTRIBUTE})*[ \t]*\}}"
-# An emoji shortcode (Hugo's enableEmoji): ``:tada:``, ``:+1:``.
-_EMOJI = re.compile(r"(?<![\w:]):[a-z0-9_+-]*[a-z][a-z0-9_+-]*:(?![\w:])")
+# An emoji shortcode (Hugo's enableEmoji): ``:tada:``, ``:+1:``, after no word character
+# or colon. The colon comes first in the pattern, so that a scan jumps from colon to colon.
+_EMOJI = re.compile(r":(?<![\w:]:)[a-z0-9_+-]*[a-z][a-z0-9_+-]*:(?![\w:])")
 _HEADING_ATTRIBUTES = re.compile(rf"[ \t]*{_ATTRIBUTES}[ \t]*$")
 # A paragraph's last line that is only attributes: Goldmark's block attributes.
 _BLOCK_ATTRIBUTES = re.compile(rf"\n[ \t]*{_ATTRIBUTES}[ \t]*$")
@@ -140,6 +142,15 @@ def as_written(markup: str) -> str:
     """A protected atom's text as the source has it, without what segmentation added."""
     return _ADDED.sub("", markup) if ADDED_CLOSE in markup else markup
 
+
+# Markup found by pattern in prose, each with the strings one of which every match
+# contains: a block without any is not scanned (a scan costs more than its parse).
+_MARKUP = (
+    (URL, ("://", "www.")),
+    (EMAIL, ("@",)),
+    (BRACKETS, ("\u27e6", "\u27e7")),
+    (_EMOJI, (":",)),
+)
 
 # Inline rules whose whole match is markup, never prose.
 _PROTECTED_RULES = frozenset(
@@ -225,6 +236,12 @@ class _InlineSource:
         )
 
 
+def parse(raw: str) -> Parsed:
+    """Parse a Markdown body as segmentation reads it, for ``segment_body`` and for
+    verification to share."""
+    return parse_recorded(LineIndex(raw).normalized)
+
+
 def segment_body(
     raw: str,
     *,
@@ -235,6 +252,7 @@ def segment_body(
     parameters: Parameters = VISIBLE_PARAMETERS,
     goldmark: Goldmark = HUGO_DEFAULTS,
     linked: frozenset[str] = frozenset(),
+    parsed: Parsed | None = None,
 ) -> list[Segment]:
     """Split a Markdown body into segments.
 
@@ -243,24 +261,25 @@ def segment_body(
     ``alt_texts`` makes image alt texts and image and link titles prose, and
     ``parameters`` the values of those shortcode parameters; ``goldmark`` says
     how Hugo gives headings their ids, and ``linked`` are the ids other pages link
-    to, which a heading keeps as well as those its own page links to.
+    to, which a heading keeps as well as those its own page links to. ``parsed`` is
+    ``parse(raw)`` when the caller has it already.
     """
     index = LineIndex(raw)
-    tokens, env = parse_blocks(index.normalized)
+    if parsed is None:
+        parsed = parse_recorded(index.normalized)
     regions = [(m.start(), m.end()) for m in _CODE_SHORTCODE.finditer(raw)]
+    regions += skip
     segments = []
     targets = link_targets(index.unmasked) | linked
     texts = _Texts(alt_texts, parameters, goldmark)
-    for kind, source in _inline_sources(tokens, index, targets, texts):
-        atoms = _atoms(source, inline_events(source.content, env), index)
+    for at, kind, source in _inline_sources(parsed.tokens, index, targets, texts):
+        atoms = _atoms(source, parsed.events[at], index)
         if not atoms:
             continue
         start, end = atoms[0].start, atoms[-1].end
-        if any(s < end and start < e for s, e in (*regions, *skip)):
+        if regions and any(s < end and start < e for s, e in regions):
             continue
-        shifted = tuple(
-            Atom(a.kind, a.start + offset, a.end + offset, a.text) for a in _merge(atoms)
-        )
+        shifted = tuple(_merge(atoms, offset))
         line = first_line + index.line_of_raw(start)
         segments.append(Segment(kind, line, start + offset, end + offset, shifted))
     return segments
@@ -275,7 +294,8 @@ _VERBATIM_CLOSE = re.compile(r"</(pre|script|style|textarea)\s*>", re.IGNORECASE
 
 def _inline_sources(
     tokens: list[Token], index: LineIndex, targets: set[str], texts: _Texts
-) -> Iterator[tuple[str, _InlineSource]]:
+) -> Iterator[tuple[int, str, _InlineSource]]:
+    """Each block's inline content with the index of its inline token."""
     cell = 0
     verbatim = 0  # raw <pre>/<script>/… elements left open by HTML blocks
     anchors = HeadingIds(targets, texts.goldmark)
@@ -305,7 +325,11 @@ def _inline_sources(
             source = _lines_source(token.content, token.map[0], index)
         if source is not None:
             alert = kind == "paragraph" and i > 1 and tokens[i - 2].type == "blockquote_open"
-            yield kind, replace(source, kind=kind, alert=alert, anchor=anchor, texts=texts)
+            yield (
+                i,
+                kind,
+                _InlineSource(source.content, source.positions, kind, alert, anchor, texts),
+            )
 
 
 def _lines_source(content: str, first: int, index: LineIndex) -> _InlineSource | None:
@@ -420,9 +444,12 @@ def _protected_ranges(source: _InlineSource, original: str, events: list[InlineE
             for s, e in shortcode_texts(match.group(0), source.texts.parameters)
         ]
         found.protect_except(match.start(), match.end(), texts)
-    for pattern in (URL, EMAIL, BRACKETS, _EMOJI):
-        for match in pattern.finditer(original):
-            found.protect(*match.span())
+    for pattern, needles in _MARKUP:
+        for needle in needles:
+            if needle in original:
+                for match in pattern.finditer(original):
+                    found.protect(*match.span())
+                break
     _hugo_ranges(source, original, found)
     found.ranges = _union(found.ranges)
     return found
@@ -434,7 +461,8 @@ def _hugo_ranges(source: _InlineSource, original: str, found: _Ranges) -> None:
         found.protect(*alert.span())
     if source.kind == "paragraph" and (attributes := _BLOCK_ATTRIBUTES.search(original)):
         found.protect(*attributes.span())
-    attributes = _HEADING_ATTRIBUTES.search(original) if source.kind == "heading" else None
+    heading = source.kind == "heading" and "{" in original  # attributes need braces
+    attributes = _HEADING_ATTRIBUTES.search(original) if heading else None
     if attributes is not None:
         found.protect(*attributes.span())
     if source.anchor is None:
@@ -691,8 +719,9 @@ def _atoms(source: _InlineSource, events: list[InlineEvent], index: LineIndex) -
     return atoms
 
 
-def _merge(atoms: list[Atom]) -> list[Atom]:
-    """Fold breaks between markup into it, and join neighbouring markup.
+def _merge(atoms: list[Atom], offset: int = 0) -> list[Atom]:
+    """Fold breaks between markup into it, and join neighbouring markup; place the
+    atoms ``offset`` further on (where the body starts in its file).
 
     Fewer, longer protected atoms give an engine fewer placeholders to keep.
     """
@@ -704,7 +733,7 @@ def _merge(atoms: list[Atom]) -> list[Atom]:
             after = atoms[i + 1].kind if i + 1 < len(atoms) else AtomKind.PROTECTED
             if AtomKind.TEXT not in (before, after):
                 kind = AtomKind.PROTECTED
-        out.append(Atom(kind, atom.start, atom.end, atom.text))
+        out.append(Atom(kind, atom.start + offset, atom.end + offset, atom.text))
     return join_protected(out)
 
 

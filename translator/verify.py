@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # annotations only
 from translator.markdown import (
     VISIBLE_PARAMETERS,
     Parameters,
+    Parsed,
     hugo_structure_view,
     parser,
     shortcode_shapes,
@@ -51,19 +52,52 @@ class Mismatch:
     found: str
 
 
+Structure = tuple[tuple[tuple[object, ...], int | None], ...]
+"""A body's structure: each signature with the 0-based line of its nearest block."""
+
+
 def structure(text: str) -> list[tuple[object, ...]]:
     """The structure of a Markdown body, prose left out."""
-    return [sig for sig, _ in _signatures(parser().parse(hugo_structure_view(text)))]
+    return [sig for sig, _ in body_structure(text)]
+
+
+def body_structure(text: str) -> Structure:
+    """The structure of a Markdown body as ``compare`` reads it, lines included."""
+    return tuple(_signatures(parser().parse(hugo_structure_view(text))))
+
+
+def parsed_structure(body: str, parsed: Parsed) -> Structure | None:
+    """``body_structure(body)`` from segmentation's parse of it, without parsing again.
+
+    Segmentation parsed ``body`` with CR line ends made LF before hiding shortcodes,
+    verification hides them first: the two texts differ only when ``body`` has a CR,
+    and then this returns None. Segmentation's parser leaves footnotes where they are
+    written; they are moved to the end here, as the plain parser does.
+    """
+    if "\r" in body:
+        return None
+    from markdown_it.rules_core import StateCore  # noqa: PLC0415 - loaded with the parser
+    from mdit_py_plugins.footnote.index import footnote_tail  # noqa: PLC0415
+
+    state = StateCore(parsed.text, parser(), parsed.env)
+    state.tokens = list(parsed.tokens)
+    footnote_tail(state)
+    return tuple(_signatures(state.tokens))
 
 
 def compare(
-    source: str, output: str, parameters: Parameters = VISIBLE_PARAMETERS
+    source: str,
+    output: str,
+    parameters: Parameters = VISIBLE_PARAMETERS,
+    *,
+    known: Structure | None = None,
 ) -> Mismatch | None:
     """Return the first structural difference between two bodies, or None.
 
-    ``parameters`` are the shortcode parameters whose values may differ (translated)."""
-    left = list(_signatures(parser().parse(hugo_structure_view(source))))
-    right = list(_signatures(parser().parse(hugo_structure_view(output))))
+    ``parameters`` are the shortcode parameters whose values may differ (translated);
+    ``known`` is the source's structure when it is known already."""
+    left = known if known is not None else body_structure(source)
+    right = body_structure(output)
     for (a, line), (b, _) in zip(left, right, strict=False):
         if a != b:
             return Mismatch(line, _describe(a), _describe(b))
@@ -109,10 +143,14 @@ class _Node:
     """For an open raw HTML tag, its name; ``*`` for a Markdown container."""
     children: list[_Node] = field(default_factory=list)
     closing: tuple[object, ...] | None = None
+    known: str | None = None
+    """The key, once the node is complete and it has been asked for."""
 
     def key(self) -> str:
-        inner = sorted(child.key() for child in self.children)
-        return repr((self.opening, inner, self.closing))
+        if self.known is None:
+            inner = sorted(child.key() for child in self.children)
+            self.known = repr((self.opening, inner, self.closing))
+        return self.known
 
     def flat(self) -> Iterator[tuple[object, ...]]:
         yield self.opening
@@ -165,7 +203,11 @@ def _signature(token: Token) -> tuple[object, ...]:
     elif token.type == "footnote_ref":
         content = (token.meta or {}).get("label")
     # Alt texts and titles are prose a reader sees, translated like link text.
-    attrs = tuple(sorted((k, str(v)) for k, v in token.attrs.items() if k not in _TEXTS))
+    attrs = (
+        tuple(sorted((k, str(v)) for k, v in token.attrs.items() if k not in _TEXTS))
+        if token.attrs
+        else ()
+    )
     return (
         token.type,
         token.tag,

@@ -1,0 +1,183 @@
+"""Each article is parsed once per stage: what the shortcuts must never change.
+
+Verification reads the Dutch body's structure from segmentation's parse, and YAML
+front matter is composed by libyaml: over every corpus the repository holds, both
+give exactly what the full parse and ruamel.yaml give, and a translation that breaks
+the structure is still caught.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+from pathlib import Path
+
+import pytest
+from markdown_it.utils import read_fixture_file
+
+from tests.conftest import SHARED
+from translator import front_matter, pipeline, segment, verify
+from translator.engines.pseudo import PseudoEngine
+from translator.errors import FrontMatterError
+
+ROOT = Path(__file__).resolve().parent.parent
+NL = pipeline.Options(source_language="nl")
+
+
+def _test_strings() -> list[str]:
+    """Every string literal of the test suite with a line break: the hand-made inputs."""
+    found = []
+    for path in sorted((ROOT / "tests").glob("test_*.py")):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if (
+                isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and "\n" in node.value
+            ):
+                found.append(node.value)
+    return found
+
+
+def _documents() -> list[str]:
+    """Every article, fixture input, CommonMark example and test input."""
+    spec = json.loads((SHARED / "commonmark" / "spec-0.31.2.json").read_text("utf-8"))
+    return [
+        *(p.read_text("utf-8") for p in sorted((ROOT / "content").rglob("*.md"))),
+        *(
+            source
+            for path in sorted((ROOT / "tests" / "fixtures").glob("*.md"))
+            for _, _, source, _ in read_fixture_file(path)
+        ),
+        *(str(example["markdown"]) for example in spec),
+        *_test_strings(),
+    ]
+
+
+DOCUMENTS = _documents()
+
+# YAML whose reading differs between parsers or versions: YAML 1.1 booleans, numbers and
+# dates that YAML 1.2 reads otherwise, tags, anchors, tabs after values, block scalars,
+# duplicate keys, multi-line plain scalars, non-ASCII and astral characters.
+TRICKY_YAML = [
+    "title: yes\nsummary: on\ndescription: 0o17\n",
+    "title: 1e3\nsummary: 1_000\ndescription: 2024-01-01\nlinkTitle: ~\n",
+    "title: !!str 12\nsummary: !custom waarde\ndescription: ! 12\n",
+    "title: &t Kop\nsummary: *t\nmenu:\n  main:\n    name: Start\n",
+    "title: Kop\t\nsummary: 'Een \t'\t\n",
+    "title: |\n  Regel één\n  Regel twee\nsummary: >-\n  Gevouwen\n  tekst\n",
+    "title: |2\n    ingesprongen\nsummary: >+\n  blijft\n\n",
+    "title: Eerste\ntitle: Tweede\n",
+    "title: een lange\n  gevouwen waarde\n  over regels\n",
+    "title: \"Één café \u2013 😀 \\u00e9\"\nsummary: 'it''s'\n",
+    "title: Kop # opmerking\n# regel\nsummary: Samenvatting\n",
+    "resources:\n  - src: a.jpg\n    caption: Een foto\n  - caption: 'Nog een'\n",
+    "<<: {title: Kop}\nsummary: x\n",
+    "title: [Kop, twee]\nsummary: {a: b}\n",
+    "? title\n: Kop\n",
+    "%YAML 1.1\n---\ntitle: yes\n",
+    "title: Kop\n...\n",
+    "",
+    "# alleen commentaar\n",
+    "- a\n- b\n",
+    "{title: Kop}\n",
+    "title: 'niet gesloten\n",
+    "title: Kop\n  bad: indent\n",
+]
+
+
+def _yaml_inners() -> list[str]:
+    inners = [
+        found[1]
+        for text in DOCUMENTS
+        if (found := front_matter.block(text.removeprefix("\ufeff"))) and found[0] == "---"
+    ]
+    return [*inners, *TRICKY_YAML]
+
+
+def _read(inner: str) -> object:
+    """What front matter reading makes of a YAML block: the result or the error."""
+    text = f"---\n{inner}---\n\nTekst.\n"
+    try:
+        fm = front_matter.parse(text, path="x.md")
+    except FrontMatterError as exc:
+        return ("error", str(exc))
+    return (fm.segments, fm.styles, fm.end)
+
+
+def test_the_corpora_hold_many_front_matters() -> None:
+    assert len(_yaml_inners()) > 60
+
+
+@pytest.mark.parametrize("inner", _yaml_inners())
+def test_libyaml_reads_front_matter_exactly_as_ruamel(
+    inner: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fast = _read(inner)
+    monkeypatch.setattr(front_matter, "_LIBYAML", False)
+    assert fast == _read(inner)
+
+
+def test_front_matter_is_composed_by_libyaml(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(inner: str, path: str) -> None:
+        raise AssertionError("ruamel.yaml composed front matter that libyaml reads")
+
+    monkeypatch.setattr(front_matter, "_ruamel_compose", refuse)
+    fm = front_matter.parse("---\ntitle: yes\ndate: 2024-01-01\n---\n", path="x.md")
+    assert [s.key for s in fm.segments] == ["title"]  # YAML 1.2: "yes" is a string
+
+
+@pytest.mark.parametrize("text", DOCUMENTS)
+def test_verification_reads_segmentation_parse_as_its_own(text: str) -> None:
+    body = text[front_matter.body_offset(text) :]
+    known = verify.parsed_structure(body, segment.parse(body))
+    assert known is None or known == verify.body_structure(body)
+    assert (known is None) == ("\r" in body)
+
+
+def test_emoji_are_found_where_the_lookbehind_first_pattern_finds_them() -> None:
+    reference = re.compile(r"(?<![\w:]):[a-z0-9_+-]*[a-z][a-z0-9_+-]*:(?![\w:])")
+    samples = [*DOCUMENTS, ":tada:", "a:tada:", "::tada:", " :+1: :x::y: é:ok: :ok:é", ":a:b:c:"]
+    for text in samples:
+        expected = [m.span() for m in reference.finditer(text)]
+        assert [m.span() for m in segment._EMOJI.finditer(text)] == expected, text
+
+
+def test_the_corpora_have_footnotes_references_and_shortcodes() -> None:
+    joined = "".join(DOCUMENTS)
+    assert all(mark in joined for mark in ("[^1]:", "]: /", "{{< ", "\r\n"))
+
+
+def _translate_keeping(text: str, english: str) -> pipeline.Result:
+    """Translate an article, keeping ``english`` for its paragraph as a reuse would: kept
+    English is not reassembled, only verified."""
+    article = pipeline.load(Path("x.md"), NL, text=text)
+    [paragraph] = [i for i, s in enumerate(article.segments) if s.kind == "paragraph"]
+    kept = {article.path: pipeline.Kept(english={paragraph: english})}
+    [result] = pipeline.translate_articles([article], PseudoEngine(), reuse=kept)
+    return result
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_a_structure_change_is_caught_and_repaired(newline: str) -> None:
+    text = newline.join(["# Kop", "", "Een alinea met *nadruk*.", ""])
+    result = _translate_keeping(text, "A paragraph with *emphasis*.\n\n- and a list")
+    assert result.stats.fallbacks == 1
+    assert result.text is not None and "- and a list" not in result.text
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_the_same_structure_passes(newline: str) -> None:
+    text = newline.join(["# Kop", "", "Een alinea met *nadruk*.", ""])
+    result = _translate_keeping(text, "A paragraph with *emphasis*.")
+    assert result.stats.fallbacks == 0
+    assert result.text is not None and "A paragraph with *emphasis*." in result.text
+
+
+def test_the_known_structure_is_used_unless_the_body_has_a_cr() -> None:
+    assert pipeline.load(Path("x.md"), NL, text="# Kop\r\n\nTekst.\n").structure is None
+    known = pipeline.load(Path("x.md"), NL, text="# Kop\n\nTekst.\n").structure
+    assert known == verify.body_structure("# Kop\n\nTekst.\n")
+    found = verify.compare("# Kop\n\nTekst.\n", "# Kop\n\n- Text.\n", known=known)
+    assert found == verify.compare("# Kop\n\nTekst.\n", "# Kop\n\n- Text.\n")
+    assert found is not None and found.line == 2
