@@ -9,6 +9,7 @@ writes build/bench-memory.json.
 
     python bench/memory.py [--quick]
     python bench/memory.py --child SITE MODELS CHUNK [SLICE]   # one run, as JSON
+    python bench/memory.py --peaks SITE MODELS CHUNK   # one run, each chunk's peak (Linux)
 """
 
 from __future__ import annotations
@@ -58,6 +59,47 @@ def child(site: Path, models: Path, chunk: int, slice_: int | None = None) -> di
         "cpu": cpu,
         "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
+
+
+def _vm(field: str) -> float:
+    """``VmRSS`` or ``VmHWM`` of this process from /proc/self/status, in MiB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(f"{field}:"):
+            return int(line.split()[1]) / 1024
+    raise LookupError(field)
+
+
+def _peak_since_last() -> float:
+    """The peak RSS since the previous call: VmHWM, then reset (``clear_refs`` 5)."""
+    peak = _vm("VmHWM")
+    Path("/proc/self/clear_refs").write_text("5")
+    return peak
+
+
+def peaks(site: Path, models: Path, chunk: int) -> list[dict[str, float]]:
+    """One first run, with the peak RSS of each chunk's translation and of the
+    work between chunks: whether the peak climbs with the run or only varies."""
+    from translator import batch  # noqa: PLC0415
+
+    translate = batch._translate
+    rows: list[dict[str, float]] = []
+
+    def measured(*args: Any, **kwargs: Any) -> Any:
+        between = _peak_since_last()
+        start = _vm("VmRSS")
+        try:
+            return translate(*args, **kwargs)
+        finally:
+            rows.append(
+                {"start_mib": start, "peak_mib": _peak_since_last(), "between_mib": between}
+            )
+
+    batch._translate = measured
+    try:
+        child(site, models, chunk)
+    finally:
+        batch._translate = translate
+    return rows
 
 
 def measure(site: Path, models: Path, chunk: int, slice_: int = 0) -> dict[str, Any]:
@@ -147,5 +189,12 @@ if __name__ == "__main__":
     if len(sys.argv) in (5, 6) and sys.argv[1] == "--child":
         slice_ = int(sys.argv[5]) if len(sys.argv) == 6 else None
         print(json.dumps(child(Path(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4]), slice_)))
+    elif len(sys.argv) == 5 and sys.argv[1] == "--peaks":
+        for n, row in enumerate(peaks(Path(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4]))):
+            print(
+                f"chunk {n:3}: {row['start_mib']:4.0f} MiB before, peak {row['peak_mib']:4.0f}"
+                f" (since the chunk before: {row['between_mib']:4.0f})",
+                flush=True,
+            )
     else:
         main("--quick" in sys.argv)
