@@ -10,6 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from click.testing import Result
 
 from tests.conftest import run, strip_provenance
 from tests.test_hugo_site import HUGO
@@ -26,6 +27,15 @@ DUTCH = Options(source_language="nl", front_matter=False)
 
 def pseudo(source: str, options: Options = DUTCH) -> str:
     return strip_provenance(translate_text(source, PseudoEngine(), options))
+
+
+def translate_beside(config: Path, settings: str, article: Path, body: str) -> Result:
+    """``translator translate`` with the pseudo engine on one article, after writing a
+    configuration file (``hugo.toml`` or ``translator.toml``) with ``settings``."""
+    config.write_text(settings, encoding="utf-8")
+    article.parent.mkdir(parents=True, exist_ok=True)
+    article.write_text(body, encoding="utf-8")
+    return run(["translate", "--engine", "pseudo", "--from", "nl", article])
 
 
 # --- parsing as Hugo does --------------------------------------------------------------------
@@ -157,10 +167,12 @@ def test_a_setting_keeps_alt_texts_and_titles(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "translator.toml").write_text("translate-alt-texts = false\n", encoding="utf-8")
-    article = tmp_path / "index.md"
-    article.write_text('![Een kaart](k.png "Titel") en [meer](m "Titel").\n', encoding="utf-8")
-    result = run(["translate", "--engine", "pseudo", "--from", "nl", article])
+    result = translate_beside(
+        tmp_path / "translator.toml",
+        "translate-alt-texts = false\n",
+        tmp_path / "index.md",
+        '![Een kaart](k.png "Titel") en [meer](m "Titel").\n',
+    )
     assert result.exit_code == 0, result.output
     english = strip_provenance((tmp_path / "index.en.md").read_text(encoding="utf-8"))
     assert english == '![Een kaart](k.png "Titel") én [méér](m "Titel").\n'
@@ -170,16 +182,13 @@ def test_configured_shortcode_parameters_are_translated(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "translator.toml").write_text(
-        'shortcode-parameters = ["figure:caption", "notice:title"]\n', encoding="utf-8"
-    )
-    article = tmp_path / "index.md"
-    article.write_text(
+    result = translate_beside(
+        tmp_path / "translator.toml",
+        'shortcode-parameters = ["figure:caption", "notice:title"]\n',
+        tmp_path / "index.md",
         '{{< notice title="Let op" icon="info" >}}\n\n'
         '{{< figure src="k.png" caption="De kaart" alt="Een kaart" >}}\n',
-        encoding="utf-8",
     )
-    result = run(["translate", "--engine", "pseudo", "--from", "nl", article])
     assert result.exit_code == 0, result.output
     assert strip_provenance((tmp_path / "index.en.md").read_text(encoding="utf-8")) == (
         '{{< notice title="Lét óp" icon="info" >}}\n\n'
@@ -191,9 +200,12 @@ def test_a_shortcode_parameter_setting_must_name_shortcode_and_parameter(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "translator.toml").write_text('shortcode-parameters = ["caption"]\n', "utf-8")
-    (tmp_path / "index.md").write_text("Tekst.\n", encoding="utf-8")
-    result = run(["translate", "--engine", "pseudo", "--from", "nl", tmp_path / "index.md"])
+    result = translate_beside(
+        tmp_path / "translator.toml",
+        'shortcode-parameters = ["caption"]\n',
+        tmp_path / "index.md",
+        "Tekst.\n",
+    )
     assert result.exit_code == 1
     assert "shortcode-parameters must be written shortcode:parameter" in result.output
 
@@ -297,15 +309,13 @@ def test_with_heading_attributes_off_no_id_is_added_and_links_are_reported(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "hugo.toml").write_text(
-        "[markup.goldmark.parser.attribute]\ntitle = false\n", encoding="utf-8"
-    )
     article = tmp_path / "content" / "a" / "index.md"
-    article.parent.mkdir(parents=True)
-    article.write_text(
-        "## De kaart\n\n## Inhoud {#inhoud}\n\nNaar de [kaart](#de-kaart).\n", encoding="utf-8"
+    result = translate_beside(
+        tmp_path / "hugo.toml",
+        "[markup.goldmark.parser.attribute]\ntitle = false\n",
+        article,
+        "## De kaart\n\n## Inhoud {#inhoud}\n\nNaar de [kaart](#de-kaart).\n",
     )
-    result = run(["translate", "--engine", "pseudo", "--from", "nl", article])
     assert result.exit_code == 0, result.output
     assert strip_provenance((article.parent / "index.en.md").read_text(encoding="utf-8")) == (
         "## Dé káárt\n\n## Ínhóúd {#inhoud}\n\nNáár dé [káárt](#de-kaart).\n"
@@ -319,26 +329,25 @@ def test_the_configured_id_type_is_used_from_the_command_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "hugo.toml").write_text(
-        '[markup.goldmark.parser]\nautoHeadingIDType = "github-ascii"\n', encoding="utf-8"
-    )
     article = tmp_path / "content" / "a" / "index.md"
-    article.parent.mkdir(parents=True)
-    article.write_text("## Over één café\n\nNaar [boven](#over-een-cafe).\n", "utf-8")
-    result = run(["translate", "--engine", "pseudo", "--from", "nl", article])
+    result = translate_beside(
+        tmp_path / "hugo.toml",
+        '[markup.goldmark.parser]\nautoHeadingIDType = "github-ascii"\n',
+        article,
+        "## Over één café\n\nNaar [boven](#over-een-cafe).\n",
+    )
     assert result.exit_code == 0, result.output
     english = (article.parent / "index.en.md").read_text(encoding="utf-8")
     assert re.search(r"^## .* \{#over-een-cafe\}$", english, re.MULTILINE), english
 
 
 def test_an_unknown_id_type_is_a_configuration_error(tmp_path: Path) -> None:
-    (tmp_path / "hugo.toml").write_text(
-        '[markup.goldmark.parser]\nautoHeadingIDType = "gitlab"\n', encoding="utf-8"
+    result = translate_beside(
+        tmp_path / "hugo.toml",
+        '[markup.goldmark.parser]\nautoHeadingIDType = "gitlab"\n',
+        tmp_path / "content" / "a" / "index.md",
+        "Tekst.\n",
     )
-    article = tmp_path / "content" / "a" / "index.md"
-    article.parent.mkdir(parents=True)
-    article.write_text("Tekst.\n", encoding="utf-8")
-    result = run(["translate", "--engine", "pseudo", "--from", "nl", article])
     assert result.exit_code == 1
     assert "hugo.toml" in result.output and "autoHeadingIDType is 'gitlab'" in result.output
 
