@@ -56,11 +56,6 @@ Structure = tuple[tuple[tuple[object, ...], int | None], ...]
 """A body's structure: each signature with the 0-based line of its nearest block."""
 
 
-def structure(text: str) -> list[tuple[object, ...]]:
-    """The structure of a Markdown body, prose left out."""
-    return [sig for sig, _ in body_structure(text)]
-
-
 def body_structure(text: str) -> Structure:
     """The structure of a Markdown body as ``compare`` reads it, lines included."""
     return tuple(_signatures(parser().parse(hugo_structure_view(text))))
