@@ -12,12 +12,15 @@ import ast
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
+from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
 from markdown_it.utils import read_fixture_file
 
 from tests.conftest import SHARED
-from translator import front_matter, pipeline, segment, verify
+from translator import front_matter, markdown, pipeline, segment, verify
 from translator.engines.pseudo import PseudoEngine
 from translator.errors import FrontMatterError
 
@@ -133,6 +136,61 @@ def test_verification_reads_segmentation_parse_as_its_own(text: str) -> None:
     known = verify.parsed_structure(body, segment.parse(body))
     assert known is None or known == verify.body_structure(body)
     assert (known is None) == ("\r" in body)
+
+
+def _wrapping_parser() -> MarkdownIt:
+    """The recording parser as it was built before: each inline rule wrapped in a
+    function that records what the rule consumed; the reference for ``_tokenize_recording``."""
+    md = markdown._configure(MarkdownIt("commonmark", {"html": True}), move_footnotes=False)
+    md.core.ruler.at("inline", markdown._recording_inline)
+
+    def wrapped(name: str, fn: Any) -> Any:
+        def rule(state: StateInline, silent: bool) -> bool:
+            recorder = state.env.get(markdown._RECORDER)
+            if silent or not isinstance(recorder, markdown._Recorder):
+                return bool(fn(state, silent))
+            if state is not recorder.state:
+                return bool(fn(state, silent))
+            start, before = state.pos, len(recorder.labels)
+            if not fn(state, silent):
+                return False
+            labels = recorder.labels
+            label = labels[before] if len(labels) > before else None
+            recorder.events.append(markdown.InlineEvent(name, start, state.pos, label))
+            return True
+
+        return rule
+
+    for name in md.inline.ruler.get_active_rules():
+        if name != "text":
+            fn = next(r.fn for r in md.inline.ruler.__rules__ if r.name == name)
+            md.inline.ruler.at(name, wrapped(name, fn))
+    tokenize = md.inline.tokenize
+
+    def recording_tokenize(state: StateInline) -> None:
+        recorder = state.env.get(markdown._RECORDER)
+        if isinstance(recorder, markdown._Recorder):
+            if recorder.state is None:
+                recorder.state = state
+            elif state is recorder.state:
+                recorder.labels.append((state.pos, state.posMax))
+        tokenize(state)
+
+    md.inline.tokenize = recording_tokenize  # type: ignore[method-assign]
+    return md
+
+
+WRAPPING = _wrapping_parser()
+
+
+@pytest.mark.parametrize("text", DOCUMENTS)
+def test_the_recording_loop_records_what_wrapped_rules_recorded(text: str) -> None:
+    view = markdown.hugo_structure_view(text)
+    events: dict[int, list[markdown.InlineEvent]] = {}
+    tokens = WRAPPING.parse(view, {markdown._EVENTS: events})
+    parsed = markdown.parse_recorded(view)
+    assert parsed.events == events
+    assert [t.as_dict() for t in parsed.tokens] == [t.as_dict() for t in tokens]
 
 
 def test_emoji_are_found_where_the_lookbehind_first_pattern_finds_them() -> None:
