@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import ast
 import json
+import random
 import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 from markdown_it import MarkdownIt
+from markdown_it.common.normalize_url import normalizeLink
 from markdown_it.rules_inline import StateInline
 from markdown_it.utils import read_fixture_file
 
@@ -191,6 +193,44 @@ def test_the_recording_loop_records_what_wrapped_rules_recorded(text: str) -> No
     parsed = markdown.parse_recorded(view)
     assert parsed.events == events
     assert [t.as_dict() for t in parsed.tokens] == [t.as_dict() for t in tokens]
+
+
+@pytest.mark.parametrize("text", DOCUMENTS)
+def test_the_structure_parser_gives_the_plain_parsers_tokens(text: str) -> None:
+    view = markdown.hugo_structure_view(text)
+    tokens = markdown.structure_parser().parse(view)
+    assert [t.as_dict() for t in tokens] == [t.as_dict() for t in markdown.parser().parse(view)]
+
+
+def _destinations() -> list[str]:
+    """Link destinations: edge cases, generated ones (seeded) and those of every corpus."""
+    rng = random.Random(13)
+    starts = ["", "http://", "https://", "HTTPS://", "//", "/", "mailto:", "ftp://", "#", "../"]
+    rare, common = "aZ09:/#?%@.-_~ é[]()'\"\\&=+;,!*$\t", "abcxyz019-./#"
+    generated = [
+        rng.choice(starts)
+        + "".join(rng.choice(rare if rng.random() < 0.3 else common) for _ in range(k % 40))
+        for k in range(20_000)
+    ]
+    hosts = ["a" * 63, "a" * 64, ".".join(["b" * 63] * 4), ".".join(["b" * 63] * 5), "x_y", "-a"]
+    edges = [f"https://{h}{tail}" for h in hosts for tail in ("", "/", "#x", "/p?q", ":80/")]
+    found = [
+        token.attrGet("href") or token.attrGet("src") or ""
+        for text in DOCUMENTS
+        for block in markdown.parser().parse(markdown.hugo_structure_view(text))
+        for token in block.children or []
+        if token.type in ("link_open", "image")
+    ]
+    return [*edges, *generated, *(markdown.parser().utils.unescapeAll(f) for f in found)]
+
+
+def test_plain_links_are_normalised_as_markdown_it_normalises_them() -> None:
+    destinations = _destinations()
+    for url in destinations:
+        assert markdown.normalize_link(url) == normalizeLink(url), url
+    plain = [u for u in destinations if markdown._PLAIN_LINK.match(u)]
+    assert len(plain) > 1_000  # the shortcut is taken, not only the fallback
+    assert markdown._PLAIN_LINK.match("https://example.nl/a/b#kop")
 
 
 def test_emoji_are_found_where_the_lookbehind_first_pattern_finds_them() -> None:

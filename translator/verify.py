@@ -25,8 +25,8 @@ from translator.markdown import (
     Parameters,
     Parsed,
     hugo_structure_view,
-    parser,
     shortcode_shapes,
+    structure_parser,
 )
 
 # Tokens whose content is code or raw HTML, and must survive verbatim.
@@ -58,7 +58,7 @@ Structure = tuple[tuple[tuple[object, ...], int | None], ...]
 
 def body_structure(text: str) -> Structure:
     """The structure of a Markdown body as ``compare`` reads it, lines included."""
-    return tuple(_signatures(parser().parse(hugo_structure_view(text))))
+    return tuple(_signatures(structure_parser().parse(hugo_structure_view(text))))
 
 
 def parsed_structure(body: str, parsed: Parsed) -> Structure | None:
@@ -74,7 +74,7 @@ def parsed_structure(body: str, parsed: Parsed) -> Structure | None:
     from markdown_it.rules_core import StateCore  # noqa: PLC0415 - loaded with the parser
     from mdit_py_plugins.footnote.index import footnote_tail  # noqa: PLC0415
 
-    state = StateCore(parsed.text, parser(), parsed.env)
+    state = StateCore(parsed.text, structure_parser(), parsed.env)
     state.tokens = list(parsed.tokens)
     footnote_tail(state)
     return tuple(_signatures(state.tokens))
