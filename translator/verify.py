@@ -149,10 +149,16 @@ class _Node:
 
     def flat(self) -> Iterator[tuple[object, ...]]:
         yield self.opening
-        for child in sorted(self.children, key=_Node.key):
+        for child in _in_order(self.children):
             yield from child.flat()
         if self.closing is not None:
             yield self.closing
+
+
+def _in_order(nodes: list[_Node]) -> list[_Node]:
+    """Sibling elements in their canonical order; one alone needs no key (keys are reprs
+    of whole subtrees, the costly part of reading a structure)."""
+    return sorted(nodes, key=_Node.key) if len(nodes) > 1 else nodes
 
 
 def _inline(children: list[Token]) -> Iterator[tuple[object, ...]]:
@@ -172,7 +178,7 @@ def _inline(children: list[Token]) -> Iterator[tuple[object, ...]]:
             stack.append(node)
         else:
             stack[-1].children.append(_Node(signature))
-    for child in sorted(root.children, key=_Node.key):
+    for child in _in_order(root.children):
         yield from child.flat()
 
 
