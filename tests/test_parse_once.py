@@ -9,6 +9,7 @@ the structure is still caught.
 from __future__ import annotations
 
 import ast
+import dataclasses
 import json
 import random
 import re
@@ -214,6 +215,26 @@ def test_structures_read_the_same_sorting_only_siblings_that_have_siblings(
     found = [verify.body_structure(text) for text in texts]
     monkeypatch.setattr(verify, "_in_order", lambda nodes: sorted(nodes, key=verify._Node.key))
     assert found == [verify.body_structure(text) for text in texts]
+
+
+def test_segments_placed_further_on_are_the_same_segments_moved() -> None:
+    """Atoms are placed at the body's offset as they are made: every offset moves by it,
+    nothing else changes, with LF and with CRLF line ends."""
+    for text in [*DOCUMENTS, *(t.replace("\n", "\r\n") for t in DOCUMENTS[:300])]:
+        body = text[front_matter.body_offset(text) :]
+        here, there = segment.segment_body(body), segment.segment_body(body, offset=7)
+        moved = [
+            dataclasses.replace(
+                s,
+                start=s.start + 7,
+                end=s.end + 7,
+                atoms=tuple(
+                    dataclasses.replace(a, start=a.start + 7, end=a.end + 7) for a in s.atoms
+                ),
+            )
+            for s in here
+        ]
+        assert there == moved, text
 
 
 def _destinations() -> list[str]:

@@ -166,6 +166,8 @@ _PROTECTED_RULES = frozenset(
         "strikethrough",
     }
 )
+_WHOLLY_PROTECTED = _PROTECTED_RULES - {"image"}
+"""Of those, the rules whose whole match is protected (an image's alt text is prose)."""
 
 
 class LineIndex:
@@ -178,6 +180,8 @@ class LineIndex:
         self.normalized = mask_shortcodes(self.unmasked)
         # markdown-it sees the normalised text; each CRLF shrinks it by one character.
         self._crlf = [m.start() for m in re.finditer("\r\n", raw)]
+        self.crlf = bool(self._crlf)
+        """Whether the text has CRLF line ends: only then do its offsets need mapping."""
         self._crlf_norm = [p - i for i, p in enumerate(self._crlf)]
         self.line_starts = [0, *(m.end() for m in re.finditer("\n", self.normalized))]
 
@@ -273,15 +277,14 @@ def segment_body(
     targets = link_targets(index.unmasked) | linked
     texts = _Texts(alt_texts, parameters, goldmark)
     for at, kind, source in _inline_sources(parsed.tokens, index, targets, texts):
-        atoms = _atoms(source, parsed.events[at], index)
+        atoms = _atoms(source, parsed.events[at], index, offset)
         if not atoms:
             continue
-        start, end = atoms[0].start, atoms[-1].end
+        start, end = atoms[0].start - offset, atoms[-1].end - offset
         if regions and any(s < end and start < e for s, e in regions):
             continue
-        shifted = tuple(_merge(atoms, offset))
         line = first_line + index.line_of_raw(start)
-        segments.append(Segment(kind, line, start + offset, end + offset, shifted))
+        segments.append(Segment(kind, line, start + offset, end + offset, tuple(_merge(atoms))))
     return segments
 
 
@@ -429,7 +432,7 @@ def _protected_ranges(source: _InlineSource, original: str, events: list[InlineE
     content = source.content
     found = _Ranges()
     for event in events:
-        if event.rule in _PROTECTED_RULES - {"image"}:
+        if event.rule in _WHOLLY_PROTECTED:
             found.protect(event.start, event.end)
         elif event.rule == "image":
             texts = _image_texts(original, event) if source.texts.alt_texts else []
@@ -700,40 +703,45 @@ def _pieces(
     return pieces
 
 
-def _atoms(source: _InlineSource, events: list[InlineEvent], index: LineIndex) -> list[Atom]:
+def _atoms(
+    source: _InlineSource, events: list[InlineEvent], index: LineIndex, offset: int = 0
+) -> list[Atom]:
+    """The content's atoms, placed ``offset`` further on (where the body starts in its file)."""
     content = source.content
     original = source.unmasked(index)
+    positions = source.positions
+    to_raw = index.to_raw if index.crlf else None  # without CRLF, offsets are the raw ones
     atoms = []
     for start, end, kind, markup in _pieces(
         content, _protected_ranges(source, original, events), events
     ):
-        raw_start = index.to_raw(source.positions[start])
-        raw_end = index.to_raw(source.positions[end])
+        raw_start, raw_end = positions[start], positions[end]
+        if to_raw is not None:
+            raw_start, raw_end = to_raw(raw_start), to_raw(raw_end)
         if markup is not None:
             text = markup
         elif kind is AtomKind.TEXT:
             text = original[start:end]
         else:
             text = index.raw[raw_start:raw_end]
-        atoms.append(Atom(kind, raw_start, raw_end, text))
+        atoms.append(Atom(kind, raw_start + offset, raw_end + offset, text))
     return atoms
 
 
-def _merge(atoms: list[Atom], offset: int = 0) -> list[Atom]:
-    """Fold breaks between markup into it, and join neighbouring markup; place the
-    atoms ``offset`` further on (where the body starts in its file).
+def _merge(atoms: list[Atom]) -> list[Atom]:
+    """Fold breaks between markup into it, and join neighbouring markup.
 
     Fewer, longer protected atoms give an engine fewer placeholders to keep.
     """
     out: list[Atom] = []
     for i, atom in enumerate(atoms):
-        kind = atom.kind
-        if kind is AtomKind.BREAK:
+        folded = atom
+        if atom.kind is AtomKind.BREAK:
             before = atoms[i - 1].kind if i else AtomKind.PROTECTED
             after = atoms[i + 1].kind if i + 1 < len(atoms) else AtomKind.PROTECTED
             if AtomKind.TEXT not in (before, after):
-                kind = AtomKind.PROTECTED
-        out.append(Atom(kind, atom.start + offset, atom.end + offset, atom.text))
+                folded = Atom(AtomKind.PROTECTED, atom.start, atom.end, atom.text)
+        out.append(folded)
     return join_protected(out)
 
 
