@@ -23,9 +23,9 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.utils import read_fixture_file
 
 from tests.conftest import SHARED
-from translator import front_matter, markdown, pipeline, segment, verify
+from translator import front_matter, markdown, pipeline, protect, segment, verify
 from translator.engines.pseudo import PseudoEngine
-from translator.errors import FrontMatterError
+from translator.errors import FrontMatterError, TranslatorError
 
 ROOT = Path(__file__).resolve().parent.parent
 NL = pipeline.Options(source_language="nl")
@@ -235,6 +235,21 @@ def test_segments_placed_further_on_are_the_same_segments_moved() -> None:
             for s in here
         ]
         assert there == moved, text
+
+
+def test_units_are_set_apart_as_the_full_scan_sets_them_apart() -> None:
+    """A segment without markup that opens a text of its own is one sentence, as the
+    full scan finds; the corpora have segments of both kinds."""
+    protected = []
+    for text in DOCUMENTS:
+        try:
+            article = pipeline.load(Path("x.md"), NL, text=text)
+        except TranslatorError:
+            continue
+        protected += [protect.protect(s) for s in article.segments if s.translatable]
+    found = [protect.units(p) for p in protected]
+    assert found == [protect._scanned_units(p) for p in protected]
+    assert sum(bool(u.own) for u in found) > 20
 
 
 def _destinations() -> list[str]:
