@@ -4,7 +4,7 @@ Hugo replaces shortcodes before Goldmark sees the page, so that
 ``[text]({{< ref "x" >}})`` is a link; ``mask_shortcodes`` does the same here,
 with a same-length mask that keeps every offset and line. Three parsers share
 one configuration. The plain one renders; the structure one verifies, its link
-normalisation made cheap for plain links (same tokens). The
+normalisation made cheap for plain links and its prose left unjoined. The
 recording one runs markdown-it's inline loop keeping, for each construct a rule
 recognises, a record of the source range it consumed; its tokens are otherwise the
 plain parser's, footnotes left where they are written. markdown-it tokens carry no
@@ -119,11 +119,15 @@ def parser() -> MarkdownIt:
 @functools.cache
 def structure_parser() -> MarkdownIt:
     """Return the parser that verification reads structure with: ``parser()``, its links
-    normalised by ``normalize_link``, which gives the same tokens faster."""
+    normalised by ``normalize_link``, which gives the same tokens faster, and its prose
+    left in pieces. Joining text tokens (escapes and entities are ``text_special``
+    until then) changes nothing but prose, which a structure leaves out."""
     from markdown_it import MarkdownIt  # noqa: PLC0415
 
     md = _configure(MarkdownIt("commonmark", {"html": True}), move_footnotes=True)
     md.normalizeLink = normalize_link  # type: ignore[method-assign]
+    md.core.ruler.disable("text_join")
+    md.inline.ruler2.disable("fragments_join")
     return md
 
 

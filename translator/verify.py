@@ -31,8 +31,10 @@ from translator.markdown import (
 
 # Tokens whose content is code or raw HTML, and must survive verbatim.
 _VERBATIM = frozenset({"code_inline", "code_block", "fence", "html_block", "html_inline"})
-# Prose and layout that translation is allowed to change.
-_PROSE = frozenset({"text", "softbreak"})
+# Prose and layout that translation is allowed to change; ``text_special`` is an escape or
+# an entity as prose, made ``text`` by markdown-it's text join, which the structure
+# parser leaves out.
+_PROSE = frozenset({"text", "softbreak", "text_special"})
 _TEXTS = frozenset({"alt", "title"})
 _HTML_OPEN = re.compile(r"<([A-Za-z][A-Za-z0-9-]*)\b[^<>]*(?<!/)>\Z")
 _HTML_CLOSE = re.compile(r"</([A-Za-z][A-Za-z0-9-]*)\s*>\Z")
