@@ -146,6 +146,8 @@ def _wrapping_parser() -> MarkdownIt:
     """The recording parser as it was built before: each inline rule wrapped in a
     function that records what the rule consumed; the reference for ``_tokenize_recording``."""
     md = markdown._configure(MarkdownIt("commonmark", {"html": True}), move_footnotes=False)
+    md.core.ruler.disable("text_join")
+    md.inline.ruler2.disable("fragments_join")
     md.core.ruler.at("inline", markdown._recording_inline)
 
     def wrapped(name: str, fn: Any) -> Any:

@@ -7,7 +7,7 @@ one configuration. The plain one renders; the structure one verifies, its link
 normalisation made cheap for plain links and its prose left unjoined. The
 recording one runs markdown-it's inline loop keeping, for each construct a rule
 recognises, a record of the source range it consumed; its tokens are otherwise the
-plain parser's, footnotes left where they are written. markdown-it tokens carry no
+structure parser's, footnotes left where they are written. markdown-it tokens carry no
 character offsets, and the recorded ranges are what let the segmenter replace
 prose and nothing else, byte for byte.
 """
@@ -124,7 +124,13 @@ def structure_parser() -> MarkdownIt:
     until then) changes nothing but prose, which a structure leaves out."""
     from markdown_it import MarkdownIt  # noqa: PLC0415
 
-    md = _configure(MarkdownIt("commonmark", {"html": True}), move_footnotes=True)
+    return _for_structure(
+        _configure(MarkdownIt("commonmark", {"html": True}), move_footnotes=True)
+    )
+
+
+def _for_structure(md: MarkdownIt) -> MarkdownIt:
+    """Links normalised by ``normalize_link``; prose not joined into one text token."""
     md.normalizeLink = normalize_link  # type: ignore[method-assign]
     md.core.ruler.disable("text_join")
     md.inline.ruler2.disable("fragments_join")
@@ -221,7 +227,7 @@ def _recording_parser() -> MarkdownIt:
     from markdown_it import MarkdownIt  # noqa: PLC0415
 
     md = _configure(MarkdownIt("commonmark", {"html": True}), move_footnotes=False)
-    md.normalizeLink = normalize_link  # type: ignore[method-assign]
+    _for_structure(md)
     md.core.ruler.at("inline", _recording_inline)
     rules = [
         (None if rule.name in _UNRECORDED else rule.name, rule.fn)
@@ -309,7 +315,7 @@ class Parsed:
     """The text the parser was given."""
     tokens: list[Token]
     """Block tokens in document order (footnotes where they are written), inline
-    tokens with their children."""
+    tokens with their children (prose unjoined, as the structure parser leaves it)."""
     env: dict[str, object]
     """The parse's environment: link references and footnotes."""
     events: dict[int, list[InlineEvent]]
