@@ -170,12 +170,17 @@ _WHOLLY_PROTECTED = _PROTECTED_RULES - {"image"}
 """Of those, the rules whose whole match is protected (an image's alt text is prose)."""
 
 
+def _unmasked(raw: str) -> str:
+    """The text with LF line ends and NUL replaced, as markdown-it normalises it."""
+    return raw.replace("\r\n", "\n").replace("\r", "\n").replace("\0", "\ufffd")
+
+
 class LineIndex:
     """Offsets and line numbers of a text, and the CRLF-aware raw/normalised offset map."""
 
     def __init__(self, raw: str) -> None:
         self.raw = raw
-        self.unmasked = raw.replace("\r\n", "\n").replace("\r", "\n").replace("\0", "\ufffd")
+        self.unmasked = _unmasked(raw)
         # What markdown-it sees: shortcodes masked, as Hugo hides them from Goldmark.
         self.normalized = mask_shortcodes(self.unmasked)
         # markdown-it sees the normalised text; each CRLF shrinks it by one character.
@@ -243,7 +248,7 @@ class _InlineSource:
 def parse(raw: str) -> Parsed:
     """Parse a Markdown body as segmentation reads it, for ``segment_body`` and for
     verification to share."""
-    return parse_recorded(LineIndex(raw).normalized)
+    return parse_recorded(mask_shortcodes(_unmasked(raw)))  # ``LineIndex(raw).normalized``
 
 
 def segment_body(
