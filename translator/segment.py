@@ -19,7 +19,7 @@ import itertools
 import re
 import unicodedata
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING
 
@@ -78,6 +78,13 @@ class Segment:
     """The pieces of the span; a front-matter value is one TEXT atom."""
     key: str | None = None
     """For front matter: the dotted key path of the value."""
+    translatable: bool = field(init=False, repr=False, compare=False)
+    """Whether the prose has letters: a segment without any has nothing to translate.
+    Worked out once, when the segment is made: a run asks it of each segment often."""
+
+    def __post_init__(self) -> None:
+        letters = any(any(map(str.isalpha, a.text)) for a in self.atoms if a.kind is AtomKind.TEXT)
+        object.__setattr__(self, "translatable", letters)
 
     @property
     def prose(self) -> str:
@@ -90,11 +97,6 @@ class Segment:
         if self.kind == "front_matter":
             return "".join(atom.text for atom in self.atoms)
         return raw[self.start : self.end]
-
-    @property
-    def translatable(self) -> bool:
-        """A segment without letters in its prose has nothing to translate."""
-        return any(any(map(str.isalpha, a.text)) for a in self.atoms if a.kind is AtomKind.TEXT)
 
 
 # --- markup recognised outside CommonMark -------------------------------------------------
