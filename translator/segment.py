@@ -325,25 +325,22 @@ def _inline_sources(
         anchor = anchors.of(token.content) if parent.type == "heading_open" else None
         if not texts.goldmark.heading_attributes:
             anchor = None  # `{#id}` would be heading text: the id cannot be kept this way
-        source: _InlineSource | None
+        positions: tuple[int, ...] | None
         if parent.type == "heading_open" and parent.markup.startswith("#"):
-            kind, source = "heading", _atx_source(token.content, token.map[0], index)
+            kind, positions = "heading", _atx_source(token.content, token.map[0], index)
         elif parent.type in ("th_open", "td_open"):
-            kind, source = "table_cell", _cell_source(token.content, token.map[0], cell, index)
+            kind, positions = "table_cell", _cell_source(token.content, token.map[0], cell, index)
         else:
             kind = "heading" if parent.type == "heading_open" else "paragraph"
-            source = _lines_source(token.content, token.map[0], index)
-        if source is not None:
+            positions = _lines_source(token.content, token.map[0], index)
+        if positions is not None:
             alert = kind == "paragraph" and i > 1 and tokens[i - 2].type == "blockquote_open"
-            yield (
-                i,
-                kind,
-                _InlineSource(source.content, source.positions, kind, alert, anchor, texts),
-            )
+            yield i, kind, _InlineSource(token.content, positions, kind, alert, anchor, texts)
 
 
-def _lines_source(content: str, first: int, index: LineIndex) -> _InlineSource | None:
-    """Map paragraph-like content, one content line per source line."""
+def _lines_source(content: str, first: int, index: LineIndex) -> tuple[int, ...] | None:
+    """Map paragraph-like content, one content line per source line: the offset of each
+    of its characters (see ``_InlineSource.positions``), None where it is not found."""
     lines = content.split("\n")
     positions: list[int] = []
     for i, line in enumerate(lines):
@@ -360,20 +357,20 @@ def _lines_source(content: str, first: int, index: LineIndex) -> _InlineSource |
         positions.extend([begin] * indent)
         positions.extend(range(begin, begin + len(visible)))
         positions.append(begin + len(visible))  # the newline, or the end
-    return _InlineSource(content, tuple(positions))
+    return tuple(positions)
 
 
-def _atx_source(content: str, line: int, index: LineIndex) -> _InlineSource | None:
+def _atx_source(content: str, line: int, index: LineIndex) -> tuple[int, ...] | None:
     text = index.line_text(line)
     marker = len(text) - len(text.lstrip(" ").lstrip("#"))
     at = text.find(content, marker)
     if at < 0:
         return None
     begin = index.line_starts[line] + at
-    return _InlineSource(content, tuple(range(begin, begin + len(content) + 1)))
+    return tuple(range(begin, begin + len(content) + 1))
 
 
-def _cell_source(content: str, line: int, cell: int, index: LineIndex) -> _InlineSource | None:
+def _cell_source(content: str, line: int, cell: int, index: LineIndex) -> tuple[int, ...] | None:
     """Map one cell of a table row (split as markdown-it's ``escapedSplit`` does)."""
     cells = _row_cells(index, line)
     if cell >= len(cells):
@@ -387,7 +384,7 @@ def _cell_source(content: str, line: int, cell: int, index: LineIndex) -> _Inlin
     if not chars or "".join(ch for ch, _ in chars) != content:
         return None
     end = chars[-1][1] + (2 if chars[-1][0] == "|" else 1)
-    return _InlineSource(content, (*(p for _, p in chars), end))
+    return (*(p for _, p in chars), end)
 
 
 @functools.lru_cache(maxsize=8)
