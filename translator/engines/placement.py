@@ -44,6 +44,11 @@ class Word:
     spaced: bool = True
     """A space comes before it (its first piece starts with ``▁``)."""
 
+    @property
+    def slice(self) -> slice:
+        """Its pieces, to cut them out of the sentence's."""
+        return slice(self.pieces.start, self.pieces.stop)
+
 
 @dataclass(frozen=True, slots=True)
 class Mark:
@@ -98,31 +103,51 @@ class Placed:
 def words_of_pieces(
     pieces: Sequence[str], spans: Sequence[tuple[int, int]] | None = None
 ) -> list[Word]:
-    """Group pieces into words and punctuation marks (``spans``: their source characters)."""
-    words: list[Word] = []
+    """Group pieces into words and punctuation marks (``spans``: their source characters).
+
+    Each word covers the pieces from its first to the next word's first. The
+    words are gathered as plain values and made ``Word`` once: a frozen
+    dataclass per piece was most of this function's time.
+    """
+    first: list[int] = []
+    start: list[int] = []
+    end: list[int] = []
+    text: list[str] = []
+    spaced: list[bool] = []
+    last_punct = False  # whether the last word is punctuation
     for i, piece in enumerate(pieces):
-        body = piece.removeprefix(_PIECE)
+        space = piece.startswith(_PIECE)
+        body = piece[1:] if space else piece
         punct = _punct(body)
-        start, end = spans[i] if spans is not None else (0, 0)
-        if words and not piece.startswith(_PIECE) and not punct and not _punct(words[-1].text):
-            last = words[-1]
-            words[-1] = Word(
-                range(last.pieces.start, i + 1), last.start, end, last.text + body, last.spaced
-            )
+        a, b = spans[i] if spans is not None else (0, 0)
+        if first and not space and not punct and not last_punct:
+            end[-1] = b
+            text[-1] += body
             continue
-        if words and not body and not punct:  # a lone "▁" joins the next piece
-            words.append(Word(range(i, i + 1), start, end, "", True))
+        if first and not body and not punct:  # a lone "▁" joins the next piece
+            body, space, punct = "", True, False
+        elif first and text[-1] == "":  # the piece a lone "▁" waited for
+            end[-1], text[-1], spaced[-1], last_punct = b, body, True, punct
             continue
-        if words and words[-1].text == "" and words[-1].pieces.stop == i:
-            last = words.pop()
-            words.append(Word(range(last.pieces.start, i + 1), last.start, end, body, True))
-            continue
-        words.append(Word(range(i, i + 1), start, end, body, piece.startswith(_PIECE)))
-    return words
+        first.append(i)
+        start.append(a)
+        end.append(b)
+        text.append(body)
+        spaced.append(space)
+        last_punct = punct
+    stops = [*first[1:], len(pieces)] if first else []
+    return [
+        Word(range(*r), a, b, t, s)
+        for r, a, b, t, s in zip(
+            zip(first, stops, strict=True), start, end, text, spaced, strict=True
+        )
+    ]
 
 
 def _punct(text: str) -> bool:
-    return bool(text) and not any(c.isalnum() for c in text)
+    """Not empty, and no letter or digit in it (most pieces are whole words: isalnum
+    answers those at once)."""
+    return bool(text) and not text.isalnum() and not any(c.isalnum() for c in text)
 
 
 def _folded(text: str) -> list[str]:
@@ -559,13 +584,29 @@ class _Plan:
         out = _Out()
         n = len(self.s.target)
         inserted = {w.start: k for k, w in self.replaced.items() if not w}
+        # What happens at each target word, gathered once: asking every mark at every
+        # word made writing quadratic in the sentence.
+        closing: dict[int, list[tuple[int, tuple[int, int]]]] = {}
+        opening: dict[int, list[tuple[int, tuple[int, int]]]] = {}
+        for pair, w in self.windows.items():
+            closing.setdefault(w.stop, []).append((w.start, pair))
+            opening.setdefault(w.start, []).append((-w.stop, pair))
+        points: dict[int, list[int]] = {}
+        for k, p in self.points.items():
+            points.setdefault(p, []).append(k)
+        replacing: dict[int, int] = {}
+        for k, w in self.replaced.items():
+            if w:
+                replacing.setdefault(w.start, k)
         t = 0
         while t <= n:
-            for k in self._closing_at(t):
+            ending = sorted(closing.get(t, ()), reverse=True)
+            for k in dict.fromkeys(pair[1] for _, pair in ending):
                 out.closing(self.marks[k].text)
-            for k in sorted(k for k, p in self.points.items() if p == t):
+            for k in sorted(points.get(t, ())):
                 out.leaf(self.marks[k])
-            openings = self._opening_at(t)
+            starting = sorted(opening.get(t, ()))
+            openings = list(dict.fromkeys(pair[0] for _, pair in starting))
             if openings:
                 spaced = t == n or self.s.target[t].spaced
                 out.opening("".join(self.marks[k].text for k in openings), spaced=spaced)
@@ -573,27 +614,19 @@ class _Plan:
                 out.word(self.marks[inserted[t]].text, spaced=True)
             if t == n:
                 break
-            t = self._write_word(out, t)
+            t = self._write_word(out, t, replacing.get(t))
         return out.text()
 
-    def _write_word(self, out: _Out, t: int) -> int:
-        """Write target word t, or the term or copied word that starts there; the next t."""
+    def _write_word(self, out: _Out, t: int, k: int | None) -> int:
+        """Write target word t, or the term or copied word ``k`` that starts there; the
+        next t."""
         spaced = self.s.target[t].spaced
-        k = next((k for k, w in self.replaced.items() if w and w.start == t), None)
         if k is not None:
             out.word(self.marks[k].text if k >= 0 else self._unit_text(*self.units[t]), spaced)
             return self.replaced[k].stop
         if t not in self.drop:
             out.word(self.s.target[t].text, spaced)
         return t + 1
-
-    def _closing_at(self, t: int) -> list[int]:
-        ending = [(w.start, pair) for pair, w in self.windows.items() if w.stop == t]
-        return list(dict.fromkeys(pair[1] for _, pair in sorted(ending, reverse=True)))
-
-    def _opening_at(self, t: int) -> list[int]:
-        starting = [(-w.stop, pair) for pair, w in self.windows.items() if w.start == t]
-        return list(dict.fromkeys(pair[0] for _, pair in sorted(starting)))
 
 
 def _alike(a: str, b: str) -> bool:
