@@ -3,7 +3,9 @@
 200 generated articles with the tiny word-for-word model; then the no-op path
 over 1,000 articles, with and without the project glossary, paired and
 alternated (whole commands, so each time includes starting Python; CPU time
-is the child's). Prints a table and the no-op goals, and writes
+is the child's); last, the same no-op with three English pages added, whose
+language the translation memory remembers, against ``--no-memory``, which
+detects them every run. Prints a table and the no-op goals, and writes
 build/bench-batch.json.
 
 ``python bench/batch.py --no-op [--rounds N] [--against REV]`` measures the
@@ -42,11 +44,16 @@ def batch(folder: Path, *args: str, glossary: bool = False) -> tuple[float, dict
 
 
 def timed_batch(
-    folder: Path, *args: str, glossary: bool = False, source: Path | None = None
+    folder: Path,
+    *args: str,
+    glossary: bool = False,
+    source: Path | None = None,
+    detect: bool = False,
 ) -> dict[str, Any]:
     """One ``translator batch`` command: wall time, the child's CPU time, its totals.
 
     ``source``: run the translator package found there (another revision) instead.
+    ``detect``: detect languages (else ``--from nl``, as the site is all Dutch).
     """
     env = {
         **os.environ,
@@ -65,8 +72,7 @@ def timed_batch(
             "translator",
             "batch",
             "--json",
-            "--from",
-            "nl",
+            *([] if detect else ["--from", "nl"]),
             *terms,
             *args,
             str(folder / "site"),
@@ -111,6 +117,42 @@ def no_op(folder: Path, rounds: int) -> dict[str, Any]:
         "startup": {k: statistics.median(run[k] for run in startup) for k in ("wall", "cpu")},
         "in_process": inside,
     }
+
+
+ENGLISH = (
+    "---\ntitle: About the project {}\n---\n\nThis page is written in English. The "
+    "municipalities share their results with each other, and the programme works on a "
+    "digital twin of the city.\n"
+)
+
+
+def no_op_skipped(folder: Path, rounds: int) -> dict[str, Any]:
+    """The no-op with three English pages added (skipped, never given an English file):
+    their language remembered in the translation memory, against ``--no-memory``, which
+    detects them every run. Run last: the other figures are of the Dutch site alone."""
+    for i in range(3):
+        page = folder / "site" / f"english{i}" / "index.md"
+        page.parent.mkdir()
+        page.write_text(ENGLISH.format(i), "utf-8")
+    timed_batch(folder, *PSEUDO, detect=True)  # detects them once, and remembers
+    remembered, detected = alternate(
+        functools.partial(timed_batch, folder, *PSEUDO, detect=True),
+        functools.partial(timed_batch, folder, *PSEUDO, "--no-memory", detect=True),
+        rounds,
+    )
+    for run in (*remembered, *detected):
+        assert run["totals"]["skipped"] == 3, run["totals"]
+        assert run["totals"]["up-to-date"] == run["totals"]["files"] - 3, run["totals"]
+    return compare(remembered, detected)
+
+
+def report_skipped(found: dict[str, Any]) -> None:
+    print(
+        f"  with 3 English pages added (detecting languages, no --from nl): "
+        f"{found['a_cpu']:.2f} s CPU ({found['a_wall']:.2f} s wall) with their language "
+        f"remembered, {found['b_cpu']:.2f} s CPU ({found['b_wall']:.2f} s wall) detected "
+        f"every run (--no-memory); CPU {found['cpu_ratio']:.2f}x, wall {found['wall_ratio']:.2f}x"
+    )
 
 
 def version() -> dict[str, float]:
@@ -177,6 +219,7 @@ def main() -> None:
         # The no-op over 1,000 articles: no_op writes every record with the pseudo
         # engine first (a run naming another engine would find them all stale).
         noop = no_op(folder, rounds=5)
+        noop["skipped"] = no_op_skipped(folder, rounds=5)
     first = rows["first run"][0]
     print(f"{'run':32} {'seconds':>8} {'ratio':>7} {'engine':>7} {'reused':>7}")
     for name, (seconds, totals) in rows.items():
@@ -185,6 +228,7 @@ def main() -> None:
             f"{totals['reused']:7}"
         )
     report_no_op(noop, rounds=5)
+    report_skipped(noop["skipped"])
     save(
         "bench-batch.json",
         {**{k: {"seconds": v[0], **v[1]} for k, v in rows.items()}, "no-op": noop},
@@ -226,6 +270,8 @@ def main_no_op(rounds: int, against: str | None) -> None:
         report_no_op(noop, rounds)
         if against is not None:
             noop["against"] = {against: versus(folder, against, rounds)}
+        noop["skipped"] = no_op_skipped(folder, rounds)
+        report_skipped(noop["skipped"])
     save("bench-batch-no-op.json", noop)
 
 

@@ -13,17 +13,18 @@ import contextlib
 import fcntl
 import functools
 import hashlib
+import importlib.util
 import os
 import signal
 import socket
 import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Literal
 
-from translator import files, output, theme_strings
+from translator import __version__, files, output, theme_strings
 from translator.config import Settings, cache_home
 from translator.engines import Engine, load_engine
 from translator.errors import EngineError, InputError, OutputError, TranslatorError
@@ -35,6 +36,7 @@ if TYPE_CHECKING:  # multiprocessing is imported when --jobs starts workers, the
     from multiprocessing.connection import Connection
 
     from translator.glossary import Glossary
+    from translator.memory import Memory
     from translator.pipeline import Article, Kept, Result
 
 Layout = Literal["bundle", "tree"]
@@ -519,7 +521,10 @@ def run_batch(
     """
     chunk = chunk or CHUNK
     writer = current_writer(settings)
-    items, stale = _survey(root, options, layout, shard, force=force, check=check, writer=writer)
+    decisions = Decisions(settings.memory, options, force=force)
+    items, stale = _survey(
+        root, options, layout, shard, force=force, check=check, writer=writer, decisions=decisions
+    )
     items += _theme_strings(
         root, settings, options, check=check, force=force, keep_edits=keep_edits
     )
@@ -532,6 +537,7 @@ def run_batch(
         for item in stale:
             _needs_review(item, read_previous(item.target) if item.target else None)
     if check or not stale:
+        decisions.save(report.warnings)
         _report(items, len(items), progress)
         return report
     parts = [stale[k : k + chunk] for k in range(0, len(stale), chunk)]
@@ -551,6 +557,7 @@ def run_batch(
             stored=stored,
             writer=writer,
             warnings=report.warnings,
+            decisions=decisions,
         )
         decoded.begin(len(part))
         results = _translate(articles, plans, settings, options, jobs, engine, report.warnings)
@@ -561,6 +568,7 @@ def run_batch(
         _store_corrections(
             settings.memory, {}, {k: edits[k] for k in edits if k not in stored}, report.warnings
         )
+    decisions.save(report.warnings)
     if engine.memory_problem is not None:
         report.warnings.append(engine.memory_problem)
     report.warnings[:] = list(dict.fromkeys(report.warnings))
@@ -653,8 +661,9 @@ def _survey(
     force: bool,
     writer: Writer | None,
     check: bool,
+    decisions: Decisions | None = None,
 ) -> tuple[list[Item], list[Item]]:
-    items, stale = [], []
+    items = []
     unreadable: list[TranslatorError] = []
     sources = find_articles(root, layout, unreadable)
     targets = _targets(sources, root, layout)
@@ -677,13 +686,19 @@ def _survey(
         except TranslatorError as exc:
             item.status, item.error = "failed", str(exc)
             continue
-        # Only articles without a translation pay for language detection: here to
-        # tell a check, later (one chunk at a time) when they are translated.
-        if item.reason == "missing" and check and load_dutch(item, options) is None:
-            continue
         if item.reason is not None:
             item.status = "stale"
-            stale.append(item)
+    # Only articles without a translation pay for language detection: here to tell a
+    # check, later (one chunk at a time) when they are translated; and not even those
+    # that were found not Dutch before and are unchanged (see Decisions).
+    missing = [item for item in items if item.status == "stale" and item.reason == "missing"]
+    if decisions is not None:
+        decisions.recall(missing)
+    if check:
+        for item in missing:
+            if item.status == "stale":
+                load_dutch(item, options, decisions)
+    stale = [item for item in items if item.status == "stale"]
     for problem in unreadable:
         items.append(Item(Path(problem.path or root), None, "failed", error=str(problem)))
     return items, stale
@@ -731,8 +746,9 @@ def _conflict(source: Path, group: Sequence[Path], target: Path) -> OutputError:
     )
 
 
-def load_dutch(item: Item, options: Options) -> Article | None:
-    """Load an article and detect its language; None (item marked) if it fails or is not Dutch."""
+def load_dutch(item: Item, options: Options, decisions: Decisions | None = None) -> Article | None:
+    """Load an article and detect its language; None (item marked) if it fails or is not
+    Dutch, which ``decisions`` then remembers for the next run."""
     from translator.pipeline import load, not_dutch  # noqa: PLC0415
 
     try:
@@ -743,8 +759,134 @@ def load_dutch(item: Item, options: Options) -> Article | None:
     item.language = article.language.language
     if not article.dutch:
         item.status, item.error = "skipped", str(not_dutch(article))
+        if decisions is not None:
+            decisions.remember(article)
         return None
     return article
+
+
+class Decisions:
+    """The language of pages found not Dutch, remembered across runs in the translation
+    memory, so that an unchanged one costs reading and hashing it, not a detection.
+
+    Such a page (written in English, or a section ``_index.md`` with only a title)
+    never gets an English file that would record that it was looked at. A decision
+    is found again by a key made of the page's bytes, of the options that shape its
+    prose and its language (``--from`` among them: with it nothing is detected, so
+    nothing is remembered), and of the code that decides (``detection_version``):
+    a changed page, other settings or another translator decide afresh, and so does
+    ``--force``. Without a memory (``--no-memory``), or with a damaged one, every
+    run detects as before: the memory never costs a run its output.
+    """
+
+    def __init__(self, memory: Path | None, options: Options, *, force: bool) -> None:
+        self.memory = memory if options.source_language is None else None
+        self.options = options
+        self.force = force
+        self.found: list[tuple[str, str, float]] = []
+        """Decisions made in this run: (key, language, probability)."""
+        self.problems: list[str] = []
+        """Why the memory could not be read, reported with ``save``'s warnings."""
+
+    def recall(self, items: Sequence[Item]) -> None:
+        """Mark skipped, as the run that decided it did, each page whose decision is
+        remembered. Opens the memory only when there is a page to ask about."""
+        if self.memory is None or self.force or not items or self.prefix is None:
+            return
+        keys = {}
+        for item in items:
+            with contextlib.suppress(TranslatorError):  # loading it tells why, as before
+                page = hashlib.sha256(files.read_bytes(item.source)).hexdigest()
+                keys[item.source] = self._key(page)
+        if not keys:
+            return
+        with _memory(self.memory, self.problems) as memory:
+            known = memory.languages(keys.values())
+        from translator.detect import Detection, not_dutch  # noqa: PLC0415
+
+        for item in items:
+            if (found := known.get(keys.get(item.source, ""))) is not None:
+                language, probability = found
+                item.status, item.language = "skipped", language
+                item.error = str(not_dutch(Detection(language, probability), item.source))
+
+    def remember(self, article: Article) -> None:
+        """Note that a page was found not Dutch; ``save`` writes it."""
+        if self.memory is not None and self.prefix is not None:
+            found = article.language
+            key = self._key(article.sha256)  # the hash of the bytes that were judged
+            self.found.append((key, found.language, found.probability))
+
+    def save(self, warnings: list[str]) -> None:
+        """Write this run's decisions; a memory that fails says so among the warnings."""
+        if self.memory is not None and self.found:
+            with _memory(self.memory, self.problems) as memory:
+                memory.store_languages(self.found)
+            self.found = []
+        warnings.extend(p for p in self.problems if p not in warnings)
+
+    def _key(self, page: str) -> str:
+        """A page's key, from the hash of its bytes."""
+        return hashlib.sha256(f"{self.prefix} {page}".encode()).hexdigest()
+
+    @functools.cached_property
+    def prefix(self) -> str | None:
+        """What every key of this run shares: the code that decides and the options."""
+        version = detection_version()
+        if version is None:
+            return None
+        settings = [
+            (f.name, _stable(getattr(self.options, f.name)))
+            for f in fields(self.options)
+            if f.name != "glossary"  # loading and detecting a page never look at it
+        ]
+        return hashlib.sha256(f"{version} {settings!r}".encode()).hexdigest()
+
+
+def _stable(value: object) -> object:
+    """A value as the same text in every process: sets sorted (their order changes)."""
+    return sorted(map(repr, value)) if isinstance(value, frozenset | set) else value
+
+
+DECIDING = ("detect.py", "pipeline.py", "segment.py", "markdown.py", "front_matter.py")
+"""The modules that find a page's prose and judge its language."""
+
+
+@functools.cache
+def detection_version(code: Path | None = None) -> str | None:
+    """A hash of the code that decides a page's language: translator's modules that do
+    (``DECIDING``, in ``code``: this package's folder), and the langdetect release
+    installed. A change to any of them makes every remembered decision void. None when
+    it cannot be told: nothing is remembered.
+    """
+    here = code or Path(__file__).parent
+    spec = importlib.util.find_spec("langdetect")
+    if spec is None or spec.origin is None:
+        return None
+    installed = Path(spec.origin).parent.parent
+    release = sorted(p.name for p in installed.glob("langdetect-*.dist-info"))
+    digest = hashlib.sha256(f"{__version__} {release}".encode())
+    try:
+        for name in DECIDING:
+            digest.update(files.read_bytes(here / name))
+    except TranslatorError:
+        return None
+    return digest.hexdigest()
+
+
+@contextlib.contextmanager
+def _memory(path: Path, warnings: list[str]) -> Iterator[Memory]:
+    """The translation memory, open for one step; why it failed, if it did, goes to
+    ``warnings`` (once), and the run goes on without it."""
+    from translator.memory import Memory  # noqa: PLC0415
+
+    memory = Memory(path)
+    try:
+        yield memory
+    finally:
+        memory.close()
+        if memory.problem is not None and memory.problem not in warnings:
+            warnings.append(memory.problem)
 
 
 def _prepare(
@@ -758,6 +900,7 @@ def _prepare(
     edits: Mapping[str, str] | None = None,
     stored: set[str] | None = None,
     warnings: list[str] | None = None,
+    decisions: Decisions | None = None,
 ) -> tuple[dict[Path, Article], dict[Path, Plan]]:
     """Load articles and their previous English, and plan what each keeps.
 
@@ -767,7 +910,7 @@ def _prepare(
     articles: dict[Path, Article] = {}
     previous: dict[Path, Previous | None] = {}
     for item in stale:
-        article = load_dutch(item, options)
+        article = load_dutch(item, options, decisions)
         if article is None:
             continue
         assert item.target is not None
@@ -860,16 +1003,9 @@ def _store_corrections(
     memory_path: Path, dutch: Mapping[str, str], found: Mapping[str, str], warnings: list[str]
 ) -> dict[str, str]:
     """Record corrections with their Dutch; return those remembered for these segments."""
-    from translator.memory import Memory  # noqa: PLC0415
-
-    memory = Memory(memory_path)
-    try:
+    with _memory(memory_path, warnings) as memory:
         memory.store_corrections((k, dutch.get(k, ""), english) for k, english in found.items())
         return {**memory.corrections(dutch), **found}
-    finally:
-        memory.close()
-        if memory.problem is not None:
-            warnings.append(memory.problem)
 
 
 def _translate(

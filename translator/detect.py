@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from translator import hugo
+from translator.errors import InputError
 
 if TYPE_CHECKING:
     from langdetect.detector_factory import DetectorFactory
@@ -114,6 +115,17 @@ def is_clearly_english(text: str) -> bool:
         return False
     ranked = _ranked(_factory(PROFILES), text[:SAMPLE_CHARS])
     return bool(ranked) and ranked[0][0] == "en" and ranked[0][1] >= SEGMENT_MIN_PROBABILITY
+
+
+def not_dutch(found: Detection, path: Path | str) -> InputError:
+    """Why a page is skipped; also said for a page whose language was remembered, so
+    it must not need the page itself (see ``batch.Decisions``)."""
+    what = (
+        "too little prose to tell its language"
+        if found.language == "unknown"
+        else f"written in {found.language!r} ({found.probability:.2f}), not Dutch"
+    )
+    return InputError(f"{what}; pass --from nl to translate it anyway", path=path)
 
 
 def _sample(texts: Iterable[str]) -> str:

@@ -48,6 +48,12 @@ CREATE TABLE IF NOT EXISTS rendered (
     target TEXT NOT NULL,
     PRIMARY KEY (model, glossary, source)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS languages (
+    key TEXT PRIMARY KEY,
+    language TEXT NOT NULL,
+    probability REAL NOT NULL,
+    created TEXT NOT NULL
+) WITHOUT ROWID;
 """
 
 
@@ -197,15 +203,22 @@ class Memory:
     def _select(
         self, table: str, columns: str, model: str, glossary: str, keys: Iterable[str]
     ) -> Iterator[tuple[Any, ...]]:
+        return self._keyed(
+            f"SELECT {columns} FROM {table} WHERE model = ? AND glossary = ? AND source IN "
+            "({marks})",
+            keys,
+            (model, glossary),
+        )
+
+    def _keyed(
+        self, sql: str, keys: Iterable[str], params: Sequence[Any] = ()
+    ) -> Iterator[tuple[Any, ...]]:
+        """Rows of a query whose ``IN ({marks})`` takes the keys (after ``params``), 500
+        keys at a time: SQLite caps the number of parameters."""
         unique = list(dict.fromkeys(keys))
-        for start in range(0, len(unique), 500):  # SQLite caps the number of parameters
+        for start in range(0, len(unique), 500):
             chunk = unique[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            yield from self._query(
-                f"SELECT {columns} FROM {table} "
-                f"WHERE model = ? AND glossary = ? AND source IN ({marks})",
-                (model, glossary, *chunk),
-            )
+            yield from self._query(sql.format(marks=",".join("?" * len(chunk))), (*params, *chunk))
 
     def store_rendered(self, model: str, glossary: str, pairs: Iterable[tuple[str, str]]) -> None:
         self._write(
@@ -215,15 +228,9 @@ class Memory:
 
     def corrections(self, keys: Iterable[str]) -> dict[str, str]:
         """A person's English for Dutch segments, by segment key (see batch)."""
-        unique = list(dict.fromkeys(keys))
-        found: dict[str, str] = {}
-        for start in range(0, len(unique), 500):
-            chunk = unique[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            found.update(
-                self._query(f"SELECT key, english FROM corrections WHERE key IN ({marks})", chunk)
-            )
-        return found
+        return dict(
+            self._keyed("SELECT key, english FROM corrections WHERE key IN ({marks})", keys)
+        )
 
     def store_corrections(self, entries: Iterable[tuple[str, str, str]]) -> None:
         """Record (key, Dutch, English) for segments a person corrected."""
@@ -231,6 +238,22 @@ class Memory:
         self._write(
             "INSERT OR REPLACE INTO corrections VALUES (?, ?, ?, ?)",
             [(key, dutch, english, now) for key, dutch, english in entries],
+        )
+
+    def languages(self, keys: Iterable[str]) -> dict[str, tuple[str, float]]:
+        """The language found before for pages that were not Dutch, by page key (see
+        ``batch.Decisions``): an unchanged page is not detected again."""
+        rows = self._keyed(
+            "SELECT key, language, probability FROM languages WHERE key IN ({marks})", keys
+        )
+        return {key: (language, probability) for key, language, probability in rows}
+
+    def store_languages(self, entries: Iterable[tuple[str, str, float]]) -> None:
+        """Record (key, language, probability) for pages found not to be Dutch."""
+        now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        self._write(
+            "INSERT OR REPLACE INTO languages VALUES (?, ?, ?, ?)",
+            [(key, language, probability, now) for key, language, probability in entries],
         )
 
     def stats(self) -> Stats:
@@ -245,6 +268,7 @@ class Memory:
             with self._db:
                 self._db.execute("DELETE FROM rendered")
                 self._db.execute("DELETE FROM corrections")
+                self._db.execute("DELETE FROM languages")
                 return int(self._db.execute("DELETE FROM segments").rowcount)
         except sqlite3.DatabaseError:
             self.rebuild()

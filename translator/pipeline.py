@@ -701,13 +701,7 @@ def translate_paths(
 
 
 def not_dutch(article: Article) -> TranslatorError:
-    found = article.language
-    what = (
-        "too little prose to tell its language"
-        if found.language == "unknown"
-        else f"written in {found.language!r} ({found.probability:.2f}), not Dutch"
-    )
-    return InputError(f"{what}; pass --from nl to translate it anyway", path=article.path)
+    return detect.not_dutch(article.language, article.path)
 
 
 def translate_text(
