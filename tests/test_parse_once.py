@@ -9,17 +9,24 @@ the structure is still caught.
 from __future__ import annotations
 
 import ast
+import dataclasses
 import json
+import random
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
+from markdown_it import MarkdownIt
+from markdown_it.common.normalize_url import normalizeLink
+from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
 from markdown_it.utils import read_fixture_file
 
 from tests.conftest import SHARED
-from translator import front_matter, pipeline, segment, verify
+from translator import front_matter, markdown, pipeline, protect, segment, verify
 from translator.engines.pseudo import PseudoEngine
-from translator.errors import FrontMatterError
+from translator.errors import FrontMatterError, TranslatorError
 
 ROOT = Path(__file__).resolve().parent.parent
 NL = pipeline.Options(source_language="nl")
@@ -133,6 +140,174 @@ def test_verification_reads_segmentation_parse_as_its_own(text: str) -> None:
     known = verify.parsed_structure(body, segment.parse(body))
     assert known is None or known == verify.body_structure(body)
     assert (known is None) == ("\r" in body)
+
+
+def _wrapping_parser() -> MarkdownIt:
+    """The recording parser as it was built before: each inline rule wrapped in a
+    function that records what the rule consumed; the reference for ``_tokenize_recording``."""
+    md = markdown._configure(MarkdownIt("commonmark", {"html": True}), move_footnotes=False)
+    md.core.ruler.disable("text_join")
+    md.inline.ruler2.disable("fragments_join")
+    md.core.ruler.at("inline", markdown._recording_inline)
+
+    def wrapped(name: str, fn: Any) -> Any:
+        def rule(state: StateInline, silent: bool) -> bool:
+            recorder = state.env.get(markdown._RECORDER)
+            if silent or not isinstance(recorder, markdown._Recorder):
+                return bool(fn(state, silent))
+            if state is not recorder.state:
+                return bool(fn(state, silent))
+            start, before = state.pos, len(recorder.labels)
+            if not fn(state, silent):
+                return False
+            labels = recorder.labels
+            label = labels[before] if len(labels) > before else None
+            recorder.events.append(markdown.InlineEvent(name, start, state.pos, label))
+            return True
+
+        return rule
+
+    for name in md.inline.ruler.get_active_rules():
+        if name != "text":
+            fn = next(r.fn for r in md.inline.ruler.__rules__ if r.name == name)
+            md.inline.ruler.at(name, wrapped(name, fn))
+    tokenize = md.inline.tokenize
+
+    def recording_tokenize(state: StateInline) -> None:
+        recorder = state.env.get(markdown._RECORDER)
+        if isinstance(recorder, markdown._Recorder):
+            if recorder.state is None:
+                recorder.state = state
+            elif state is recorder.state:
+                recorder.labels.append((state.pos, state.posMax))
+        tokenize(state)
+
+    md.inline.tokenize = recording_tokenize  # type: ignore[method-assign]
+    return md
+
+
+WRAPPING = _wrapping_parser()
+
+
+@pytest.mark.parametrize("text", DOCUMENTS)
+def test_the_recording_loop_records_what_wrapped_rules_recorded(text: str) -> None:
+    view = markdown.hugo_structure_view(text)
+    events: dict[int, list[markdown.InlineEvent]] = {}
+    tokens = WRAPPING.parse(view, {markdown._EVENTS: events})
+    parsed = markdown.parse_recorded(view)
+    assert parsed.events == events
+    assert [t.as_dict() for t in parsed.tokens] == [t.as_dict() for t in tokens]
+
+
+def _translations() -> list[str]:
+    """Every document with its words accented, as the pseudo engine would write it."""
+    return [text.translate(str.maketrans("aeiou", "áéíóú")) for text in DOCUMENTS]
+
+
+def _without_prose(tokens: list[Token]) -> list[dict[str, Any]]:
+    """Tokens as dictionaries, prose and link targets left out, nesting kept, and levels,
+    which markdown-it counts again when it joins text."""
+    return [
+        {
+            **{k: v for k, v in t.as_dict(children=False).items() if k not in ("attrs", "level")},
+            "children": _without_prose(t.children or []),
+        }
+        for t in tokens
+        if t.type not in ("text", "text_special")
+    ]
+
+
+def test_the_structure_parser_reads_the_plain_parsers_structure() -> None:
+    """Same structures over every corpus and its translation; same tokens but prose, and
+    same link targets, over every corpus."""
+    texts = [*DOCUMENTS, *_translations()]
+    views = [markdown.hugo_structure_view(t) for t in texts]
+    plain = [tuple(verify._signatures(markdown.parser().parse(v))) for v in views]
+    assert [verify.body_structure(t) for t in texts] == plain
+    for text in DOCUMENTS:
+        view = markdown.hugo_structure_view(text)
+        fast, reference = markdown.structure_parser().parse(view), markdown.parser().parse(view)
+        assert _without_prose(fast) == _without_prose(reference)
+        assert _hrefs(fast) == _hrefs(reference)
+
+
+def _hrefs(tokens: list[Token]) -> list[object]:
+    return [t.attrs for b in tokens for t in [b, *(b.children or [])] if t.attrs]
+
+
+def test_structures_read_the_same_sorting_only_siblings_that_have_siblings(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    texts = [*DOCUMENTS, *_translations()]
+    found = [verify.body_structure(text) for text in texts]
+    monkeypatch.setattr(verify, "_in_order", lambda nodes: sorted(nodes, key=verify._Node.key))
+    assert found == [verify.body_structure(text) for text in texts]
+
+
+def test_segments_placed_further_on_are_the_same_segments_moved() -> None:
+    """Atoms are placed at the body's offset as they are made: every offset moves by it,
+    nothing else changes, with LF and with CRLF line ends."""
+    for text in [*DOCUMENTS, *(t.replace("\n", "\r\n") for t in DOCUMENTS[:300])]:
+        body = text[front_matter.body_offset(text) :]
+        here, there = segment.segment_body(body), segment.segment_body(body, offset=7)
+        moved = [
+            dataclasses.replace(
+                s,
+                start=s.start + 7,
+                end=s.end + 7,
+                atoms=tuple(
+                    dataclasses.replace(a, start=a.start + 7, end=a.end + 7) for a in s.atoms
+                ),
+            )
+            for s in here
+        ]
+        assert there == moved, text
+
+
+def test_units_are_set_apart_as_the_full_scan_sets_them_apart() -> None:
+    """A segment without markup that opens a text of its own is one sentence, as the
+    full scan finds; the corpora have segments of both kinds."""
+    protected = []
+    for text in DOCUMENTS:
+        try:
+            article = pipeline.load(Path("x.md"), NL, text=text)
+        except TranslatorError:
+            continue
+        protected += [protect.protect(s) for s in article.segments if s.translatable]
+    found = [protect.units(p) for p in protected]
+    assert found == [protect._scanned_units(p) for p in protected]
+    assert sum(bool(u.own) for u in found) > 20
+
+
+def _destinations() -> list[str]:
+    """Link destinations: edge cases, generated ones (seeded) and those of every corpus."""
+    rng = random.Random(13)
+    starts = ["", "http://", "https://", "HTTPS://", "//", "/", "mailto:", "ftp://", "#", "../"]
+    rare, common = "aZ09:/#?%@.-_~ é[]()'\"\\&=+;,!*$\t", "abcxyz019-./#"
+    generated = [
+        rng.choice(starts)
+        + "".join(rng.choice(rare if rng.random() < 0.3 else common) for _ in range(k % 40))
+        for k in range(20_000)
+    ]
+    hosts = ["a" * 63, "a" * 64, ".".join(["b" * 63] * 4), ".".join(["b" * 63] * 5), "x_y", "-a"]
+    edges = [f"https://{h}{tail}" for h in hosts for tail in ("", "/", "#x", "/p?q", ":80/")]
+    found = [
+        token.attrGet("href") or token.attrGet("src") or ""
+        for text in DOCUMENTS
+        for block in markdown.parser().parse(markdown.hugo_structure_view(text))
+        for token in block.children or []
+        if token.type in ("link_open", "image")
+    ]
+    return [*edges, *generated, *(markdown.parser().utils.unescapeAll(f) for f in found)]
+
+
+def test_plain_links_are_normalised_as_markdown_it_normalises_them() -> None:
+    destinations = _destinations()
+    for url in destinations:
+        assert markdown.normalize_link(url) == normalizeLink(url), url
+    plain = [u for u in destinations if markdown._PLAIN_LINK.match(u)]
+    assert len(plain) > 1_000  # the shortcut is taken, not only the fallback
+    assert markdown._PLAIN_LINK.match("https://example.nl/a/b#kop")
 
 
 def test_emoji_are_found_where_the_lookbehind_first_pattern_finds_them() -> None:

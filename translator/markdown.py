@@ -2,11 +2,12 @@
 
 Hugo replaces shortcodes before Goldmark sees the page, so that
 ``[text]({{< ref "x" >}})`` is a link; ``mask_shortcodes`` does the same here,
-with a same-length mask that keeps every offset and line. Two parsers share
-one configuration. The plain one renders and verifies. The
-recording one wraps every inline rule so that each construct it recognises
-leaves a record of the source range it consumed; its tokens are otherwise the
-plain parser's, footnotes left where they are written. markdown-it tokens carry no
+with a same-length mask that keeps every offset and line. Three parsers share
+one configuration. The plain one renders; the structure one verifies, its link
+normalisation made cheap for plain links and its prose left unjoined. The
+recording one runs markdown-it's inline loop keeping, for each construct a rule
+recognises, a record of the source range it consumed; its tokens are otherwise the
+structure parser's, footnotes left where they are written. markdown-it tokens carry no
 character offsets, and the recorded ranges are what let the segmenter replace
 prose and nothing else, byte for byte.
 """
@@ -67,6 +68,25 @@ class NestingError(Exception):
         self.line = line
 
 
+_PLAIN_LINK = re.compile(
+    r"(?:https?://(?:[a-z0-9-]{1,63}\.){0,3}[a-z0-9-]{1,63}(?=[/#]|\Z)|(?!//))"
+    r"[A-Za-z0-9/._~-]*(?:#[A-Za-z0-9/._~-]*)?\Z",
+    re.ASCII,
+)
+"""A link destination that markdown-it's ``normalizeLink`` returns as it is: http(s) with a
+plain lower-case host, or relative, of characters that need no escaping."""
+
+
+def normalize_link(url: str) -> str:
+    """markdown-it's ``normalizeLink``, returning a plain destination (``_PLAIN_LINK``) at
+    once: parsing, re-encoding and formatting it were a tenth of a parse."""
+    if _PLAIN_LINK.match(url):
+        return url
+    from markdown_it.common.normalize_url import normalizeLink  # noqa: PLC0415
+
+    return normalizeLink(url)
+
+
 def _configure(md: MarkdownIt, *, move_footnotes: bool) -> MarkdownIt:
     # Goldmark's defaults as Hugo ships them: CommonMark with raw HTML, GFM
     # tables and strikethrough, and footnotes (Goldmark has no inline ^[...]).
@@ -90,10 +110,31 @@ def _configure(md: MarkdownIt, *, move_footnotes: bool) -> MarkdownIt:
 
 @functools.cache
 def parser() -> MarkdownIt:
-    """Return the shared parser used to render and to verify structure."""
+    """Return the shared parser used to render: markdown-it as it comes, configured."""
     from markdown_it import MarkdownIt  # noqa: PLC0415
 
     return _configure(MarkdownIt("commonmark", {"html": True}), move_footnotes=True)
+
+
+@functools.cache
+def structure_parser() -> MarkdownIt:
+    """Return the parser that verification reads structure with: ``parser()``, its links
+    normalised by ``normalize_link``, which gives the same tokens faster, and its prose
+    left in pieces. Joining text tokens (escapes and entities are ``text_special``
+    until then) changes nothing but prose, which a structure leaves out."""
+    from markdown_it import MarkdownIt  # noqa: PLC0415
+
+    return _for_structure(
+        _configure(MarkdownIt("commonmark", {"html": True}), move_footnotes=True)
+    )
+
+
+def _for_structure(md: MarkdownIt) -> MarkdownIt:
+    """Links normalised by ``normalize_link``; prose not joined into one text token."""
+    md.normalizeLink = normalize_link  # type: ignore[method-assign]
+    md.core.ruler.disable("text_join")
+    md.inline.ruler2.disable("fragments_join")
+    return md
 
 
 def shortcode_texts(
@@ -177,28 +218,8 @@ class _Recorder:
 _RuleFn = Callable[["StateInline", bool], bool]
 
 _UNRECORDED = frozenset({"text"})
-"""Inline rules left unwrapped: ``text`` consumes prose only, which is what is left
-between the recorded constructs, and it runs more often than all others together."""
-
-
-def _recording_rule(name: str, fn: _RuleFn) -> _RuleFn:
-    def rule(state: StateInline, silent: bool) -> bool:
-        if silent:
-            return fn(state, silent)
-        recorder = state.env.get(_RECORDER)
-        if not isinstance(recorder, _Recorder) or state is not recorder.state:
-            return fn(state, silent)
-        start, labels = state.pos, recorder.labels
-        before = len(labels)
-        if not fn(state, silent):
-            return False
-        # A link tokenizes its text recursively; the first nested range
-        # opened during this rule is that text.
-        label = labels[before] if len(labels) > before else None
-        recorder.events.append(InlineEvent(name, start, state.pos, label))
-        return True
-
-    return rule
+"""Inline rules whose matches are not recorded: ``text`` consumes prose only, which is
+what is left between the recorded constructs, and it runs more often than all others."""
 
 
 @functools.cache
@@ -206,25 +227,66 @@ def _recording_parser() -> MarkdownIt:
     from markdown_it import MarkdownIt  # noqa: PLC0415
 
     md = _configure(MarkdownIt("commonmark", {"html": True}), move_footnotes=False)
+    _for_structure(md)
     md.core.ruler.at("inline", _recording_inline)
-    for name in md.inline.ruler.get_active_rules():
-        if name in _UNRECORDED:
-            continue
-        fn = next(r.fn for r in md.inline.ruler.__rules__ if r.name == name)
-        md.inline.ruler.at(name, _recording_rule(name, fn))
+    rules = [
+        (None if rule.name in _UNRECORDED else rule.name, rule.fn)
+        for rule in md.inline.ruler.__rules__
+        if rule.enabled
+    ]
+    assert [fn for _, fn in rules] == md.inline.ruler.getRules("")
     tokenize = md.inline.tokenize
 
     def recording_tokenize(state: StateInline) -> None:
         recorder = state.env.get(_RECORDER)
-        if isinstance(recorder, _Recorder):
-            if recorder.state is None:
-                recorder.state = state
-            elif state is recorder.state:
-                recorder.labels.append((state.pos, state.posMax))
-        tokenize(state)
+        if not isinstance(recorder, _Recorder):
+            tokenize(state)
+        elif recorder.state is None:
+            recorder.state = state
+            _tokenize_recording(state, rules, recorder)
+        elif state is recorder.state:
+            # A link tokenizes its text recursively: that range is the link's label.
+            recorder.labels.append((state.pos, state.posMax))
+            _tokenize_recording(state, rules, recorder)
+        else:  # an image's alt text, parsed apart: its constructs are not the source's
+            tokenize(state)
 
     md.inline.tokenize = recording_tokenize  # type: ignore[method-assign]
     return md
+
+
+def _tokenize_recording(
+    state: StateInline, rules: list[tuple[str | None, _RuleFn]], recorder: _Recorder
+) -> None:
+    """markdown-it's ``ParserInline.tokenize``, step for step, recording what each rule
+    that matched consumed. One loop instead of a wrapper around every rule: the rules
+    are tried at every markup character, and a wrapper's call doubled their cost."""
+    end = state.posMax
+    max_nesting = state.md.options["maxNesting"]
+    events, labels = recorder.events, recorder.labels
+    while state.pos < end:
+        pos = state.pos
+        ok = False
+        if state.level < max_nesting:
+            for name, rule in rules:
+                before = len(labels)
+                ok = rule(state, False)
+                if ok:
+                    if state.pos <= pos:
+                        raise RuntimeError("inline rule didn't increment state.pos")
+                    if name is not None:
+                        # The first nested range opened during this rule is the link text.
+                        label = labels[before] if len(labels) > before else None
+                        events.append(InlineEvent(name, pos, state.pos, label))
+                    break
+        if ok:
+            if state.pos >= end:
+                break
+            continue
+        state.append_pending(state.src[state.pos])
+        state.pos += 1
+    if state.pending:
+        state.pushPending()
 
 
 def _recording_inline(state: StateCore) -> None:
@@ -253,7 +315,7 @@ class Parsed:
     """The text the parser was given."""
     tokens: list[Token]
     """Block tokens in document order (footnotes where they are written), inline
-    tokens with their children."""
+    tokens with their children (prose unjoined, as the structure parser leaves it)."""
     env: dict[str, object]
     """The parse's environment: link references and footnotes."""
     events: dict[int, list[InlineEvent]]

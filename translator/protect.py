@@ -292,6 +292,12 @@ class Units:
 
 def units(protected: Protected) -> Units:
     """Set apart the texts a segment holds besides its sentence (see ``Units``)."""
+    if not any(_OPENS_TEXT.search(source) for source in protected.sources):
+        return Units(protected.text)  # no markup opens a text of its own: one sentence
+    return _scanned_units(protected)
+
+
+def _scanned_units(protected: Protected) -> Units:
     main: list[str] = []
     own: list[tuple[str, str, str]] = []
     opener = closer = inner = ""

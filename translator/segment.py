@@ -19,7 +19,7 @@ import itertools
 import re
 import unicodedata
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING
 
@@ -78,6 +78,13 @@ class Segment:
     """The pieces of the span; a front-matter value is one TEXT atom."""
     key: str | None = None
     """For front matter: the dotted key path of the value."""
+    translatable: bool = field(init=False, repr=False, compare=False)
+    """Whether the prose has letters: a segment without any has nothing to translate.
+    Worked out once, when the segment is made: a run asks it of each segment often."""
+
+    def __post_init__(self) -> None:
+        letters = any(any(map(str.isalpha, a.text)) for a in self.atoms if a.kind is AtomKind.TEXT)
+        object.__setattr__(self, "translatable", letters)
 
     @property
     def prose(self) -> str:
@@ -90,11 +97,6 @@ class Segment:
         if self.kind == "front_matter":
             return "".join(atom.text for atom in self.atoms)
         return raw[self.start : self.end]
-
-    @property
-    def translatable(self) -> bool:
-        """A segment without letters in its prose has nothing to translate."""
-        return any(any(map(str.isalpha, a.text)) for a in self.atoms if a.kind is AtomKind.TEXT)
 
 
 # --- markup recognised outside CommonMark -------------------------------------------------
@@ -166,6 +168,13 @@ _PROTECTED_RULES = frozenset(
         "strikethrough",
     }
 )
+_WHOLLY_PROTECTED = _PROTECTED_RULES - {"image"}
+"""Of those, the rules whose whole match is protected (an image's alt text is prose)."""
+
+
+def _unmasked(raw: str) -> str:
+    """The text with LF line ends and NUL replaced, as markdown-it normalises it."""
+    return raw.replace("\r\n", "\n").replace("\r", "\n").replace("\0", "\ufffd")
 
 
 class LineIndex:
@@ -173,11 +182,13 @@ class LineIndex:
 
     def __init__(self, raw: str) -> None:
         self.raw = raw
-        self.unmasked = raw.replace("\r\n", "\n").replace("\r", "\n").replace("\0", "\ufffd")
+        self.unmasked = _unmasked(raw)
         # What markdown-it sees: shortcodes masked, as Hugo hides them from Goldmark.
         self.normalized = mask_shortcodes(self.unmasked)
         # markdown-it sees the normalised text; each CRLF shrinks it by one character.
         self._crlf = [m.start() for m in re.finditer("\r\n", raw)]
+        self.crlf = bool(self._crlf)
+        """Whether the text has CRLF line ends: only then do its offsets need mapping."""
         self._crlf_norm = [p - i for i, p in enumerate(self._crlf)]
         self.line_starts = [0, *(m.end() for m in re.finditer("\n", self.normalized))]
 
@@ -239,7 +250,7 @@ class _InlineSource:
 def parse(raw: str) -> Parsed:
     """Parse a Markdown body as segmentation reads it, for ``segment_body`` and for
     verification to share."""
-    return parse_recorded(LineIndex(raw).normalized)
+    return parse_recorded(mask_shortcodes(_unmasked(raw)))  # ``LineIndex(raw).normalized``
 
 
 def segment_body(
@@ -273,15 +284,14 @@ def segment_body(
     targets = link_targets(index.unmasked) | linked
     texts = _Texts(alt_texts, parameters, goldmark)
     for at, kind, source in _inline_sources(parsed.tokens, index, targets, texts):
-        atoms = _atoms(source, parsed.events[at], index)
+        atoms = _atoms(source, parsed.events[at], index, offset)
         if not atoms:
             continue
-        start, end = atoms[0].start, atoms[-1].end
+        start, end = atoms[0].start - offset, atoms[-1].end - offset
         if regions and any(s < end and start < e for s, e in regions):
             continue
-        shifted = tuple(_merge(atoms, offset))
         line = first_line + index.line_of_raw(start)
-        segments.append(Segment(kind, line, start + offset, end + offset, shifted))
+        segments.append(Segment(kind, line, start + offset, end + offset, tuple(_merge(atoms))))
     return segments
 
 
@@ -315,25 +325,22 @@ def _inline_sources(
         anchor = anchors.of(token.content) if parent.type == "heading_open" else None
         if not texts.goldmark.heading_attributes:
             anchor = None  # `{#id}` would be heading text: the id cannot be kept this way
-        source: _InlineSource | None
+        positions: tuple[int, ...] | None
         if parent.type == "heading_open" and parent.markup.startswith("#"):
-            kind, source = "heading", _atx_source(token.content, token.map[0], index)
+            kind, positions = "heading", _atx_source(token.content, token.map[0], index)
         elif parent.type in ("th_open", "td_open"):
-            kind, source = "table_cell", _cell_source(token.content, token.map[0], cell, index)
+            kind, positions = "table_cell", _cell_source(token.content, token.map[0], cell, index)
         else:
             kind = "heading" if parent.type == "heading_open" else "paragraph"
-            source = _lines_source(token.content, token.map[0], index)
-        if source is not None:
+            positions = _lines_source(token.content, token.map[0], index)
+        if positions is not None:
             alert = kind == "paragraph" and i > 1 and tokens[i - 2].type == "blockquote_open"
-            yield (
-                i,
-                kind,
-                _InlineSource(source.content, source.positions, kind, alert, anchor, texts),
-            )
+            yield i, kind, _InlineSource(token.content, positions, kind, alert, anchor, texts)
 
 
-def _lines_source(content: str, first: int, index: LineIndex) -> _InlineSource | None:
-    """Map paragraph-like content, one content line per source line."""
+def _lines_source(content: str, first: int, index: LineIndex) -> tuple[int, ...] | None:
+    """Map paragraph-like content, one content line per source line: the offset of each
+    of its characters (see ``_InlineSource.positions``), None where it is not found."""
     lines = content.split("\n")
     positions: list[int] = []
     for i, line in enumerate(lines):
@@ -350,20 +357,20 @@ def _lines_source(content: str, first: int, index: LineIndex) -> _InlineSource |
         positions.extend([begin] * indent)
         positions.extend(range(begin, begin + len(visible)))
         positions.append(begin + len(visible))  # the newline, or the end
-    return _InlineSource(content, tuple(positions))
+    return tuple(positions)
 
 
-def _atx_source(content: str, line: int, index: LineIndex) -> _InlineSource | None:
+def _atx_source(content: str, line: int, index: LineIndex) -> tuple[int, ...] | None:
     text = index.line_text(line)
     marker = len(text) - len(text.lstrip(" ").lstrip("#"))
     at = text.find(content, marker)
     if at < 0:
         return None
     begin = index.line_starts[line] + at
-    return _InlineSource(content, tuple(range(begin, begin + len(content) + 1)))
+    return tuple(range(begin, begin + len(content) + 1))
 
 
-def _cell_source(content: str, line: int, cell: int, index: LineIndex) -> _InlineSource | None:
+def _cell_source(content: str, line: int, cell: int, index: LineIndex) -> tuple[int, ...] | None:
     """Map one cell of a table row (split as markdown-it's ``escapedSplit`` does)."""
     cells = _row_cells(index, line)
     if cell >= len(cells):
@@ -377,7 +384,7 @@ def _cell_source(content: str, line: int, cell: int, index: LineIndex) -> _Inlin
     if not chars or "".join(ch for ch, _ in chars) != content:
         return None
     end = chars[-1][1] + (2 if chars[-1][0] == "|" else 1)
-    return _InlineSource(content, (*(p for _, p in chars), end))
+    return (*(p for _, p in chars), end)
 
 
 @functools.lru_cache(maxsize=8)
@@ -429,7 +436,7 @@ def _protected_ranges(source: _InlineSource, original: str, events: list[InlineE
     content = source.content
     found = _Ranges()
     for event in events:
-        if event.rule in _PROTECTED_RULES - {"image"}:
+        if event.rule in _WHOLLY_PROTECTED:
             found.protect(event.start, event.end)
         elif event.rule == "image":
             texts = _image_texts(original, event) if source.texts.alt_texts else []
@@ -700,40 +707,45 @@ def _pieces(
     return pieces
 
 
-def _atoms(source: _InlineSource, events: list[InlineEvent], index: LineIndex) -> list[Atom]:
+def _atoms(
+    source: _InlineSource, events: list[InlineEvent], index: LineIndex, offset: int = 0
+) -> list[Atom]:
+    """The content's atoms, placed ``offset`` further on (where the body starts in its file)."""
     content = source.content
     original = source.unmasked(index)
+    positions = source.positions
+    to_raw = index.to_raw if index.crlf else None  # without CRLF, offsets are the raw ones
     atoms = []
     for start, end, kind, markup in _pieces(
         content, _protected_ranges(source, original, events), events
     ):
-        raw_start = index.to_raw(source.positions[start])
-        raw_end = index.to_raw(source.positions[end])
+        raw_start, raw_end = positions[start], positions[end]
+        if to_raw is not None:
+            raw_start, raw_end = to_raw(raw_start), to_raw(raw_end)
         if markup is not None:
             text = markup
         elif kind is AtomKind.TEXT:
             text = original[start:end]
         else:
             text = index.raw[raw_start:raw_end]
-        atoms.append(Atom(kind, raw_start, raw_end, text))
+        atoms.append(Atom(kind, raw_start + offset, raw_end + offset, text))
     return atoms
 
 
-def _merge(atoms: list[Atom], offset: int = 0) -> list[Atom]:
-    """Fold breaks between markup into it, and join neighbouring markup; place the
-    atoms ``offset`` further on (where the body starts in its file).
+def _merge(atoms: list[Atom]) -> list[Atom]:
+    """Fold breaks between markup into it, and join neighbouring markup.
 
     Fewer, longer protected atoms give an engine fewer placeholders to keep.
     """
     out: list[Atom] = []
     for i, atom in enumerate(atoms):
-        kind = atom.kind
-        if kind is AtomKind.BREAK:
+        folded = atom
+        if atom.kind is AtomKind.BREAK:
             before = atoms[i - 1].kind if i else AtomKind.PROTECTED
             after = atoms[i + 1].kind if i + 1 < len(atoms) else AtomKind.PROTECTED
             if AtomKind.TEXT not in (before, after):
-                kind = AtomKind.PROTECTED
-        out.append(Atom(kind, atom.start + offset, atom.end + offset, atom.text))
+                folded = Atom(AtomKind.PROTECTED, atom.start, atom.end, atom.text)
+        out.append(folded)
     return join_protected(out)
 
 

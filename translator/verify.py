@@ -25,14 +25,16 @@ from translator.markdown import (
     Parameters,
     Parsed,
     hugo_structure_view,
-    parser,
     shortcode_shapes,
+    structure_parser,
 )
 
 # Tokens whose content is code or raw HTML, and must survive verbatim.
 _VERBATIM = frozenset({"code_inline", "code_block", "fence", "html_block", "html_inline"})
-# Prose and layout that translation is allowed to change.
-_PROSE = frozenset({"text", "softbreak"})
+# Prose and layout that translation is allowed to change; ``text_special`` is an escape or
+# an entity as prose, made ``text`` by markdown-it's text join, which the structure
+# parser leaves out.
+_PROSE = frozenset({"text", "softbreak", "text_special"})
 _TEXTS = frozenset({"alt", "title"})
 _HTML_OPEN = re.compile(r"<([A-Za-z][A-Za-z0-9-]*)\b[^<>]*(?<!/)>\Z")
 _HTML_CLOSE = re.compile(r"</([A-Za-z][A-Za-z0-9-]*)\s*>\Z")
@@ -58,7 +60,7 @@ Structure = tuple[tuple[tuple[object, ...], int | None], ...]
 
 def body_structure(text: str) -> Structure:
     """The structure of a Markdown body as ``compare`` reads it, lines included."""
-    return tuple(_signatures(parser().parse(hugo_structure_view(text))))
+    return tuple(_signatures(structure_parser().parse(hugo_structure_view(text))))
 
 
 def parsed_structure(body: str, parsed: Parsed) -> Structure | None:
@@ -74,7 +76,7 @@ def parsed_structure(body: str, parsed: Parsed) -> Structure | None:
     from markdown_it.rules_core import StateCore  # noqa: PLC0415 - loaded with the parser
     from mdit_py_plugins.footnote.index import footnote_tail  # noqa: PLC0415
 
-    state = StateCore(parsed.text, parser(), parsed.env)
+    state = StateCore(parsed.text, structure_parser(), parsed.env)
     state.tokens = list(parsed.tokens)
     footnote_tail(state)
     return tuple(_signatures(state.tokens))
@@ -149,10 +151,16 @@ class _Node:
 
     def flat(self) -> Iterator[tuple[object, ...]]:
         yield self.opening
-        for child in sorted(self.children, key=_Node.key):
+        for child in _in_order(self.children):
             yield from child.flat()
         if self.closing is not None:
             yield self.closing
+
+
+def _in_order(nodes: list[_Node]) -> list[_Node]:
+    """Sibling elements in their canonical order; one alone needs no key (keys are reprs
+    of whole subtrees, the costly part of reading a structure)."""
+    return sorted(nodes, key=_Node.key) if len(nodes) > 1 else nodes
 
 
 def _inline(children: list[Token]) -> Iterator[tuple[object, ...]]:
@@ -172,7 +180,7 @@ def _inline(children: list[Token]) -> Iterator[tuple[object, ...]]:
             stack.append(node)
         else:
             stack[-1].children.append(_Node(signature))
-    for child in sorted(root.children, key=_Node.key):
+    for child in _in_order(root.children):
         yield from child.flat()
 
 
