@@ -6,6 +6,7 @@ import itertools
 import json
 import random
 import re
+from pathlib import Path
 
 import pysbd
 import pytest
@@ -17,6 +18,9 @@ from pysbd.lang.dutch import Dutch
 
 from tests.conftest import CONTENT, SHARED
 from translator import sentences
+from translator.config import Settings
+from translator.engines.argos import ArgosEngine
+from translator.memory import normalize
 from translator.pipeline import Options, load
 from translator.protect import protect
 from translator.segment import PLACEHOLDER
@@ -197,3 +201,33 @@ def test_limit_prefers_a_clause_mark() -> None:
     text = "een twee drie vier vijf, zes zeven acht negen tien elf"
     spans = sentences.limit(text, lambda t: len(t.split()), 8)
     assert re.search(r",\s*$", text[: spans[0][1]])
+
+
+def spelling_variants(text: str) -> list[str]:
+    """Texts that differ from ``text`` only where a tokenizer might not look."""
+    return [
+        text,
+        text + " ",
+        " " + text + "\n",
+        text.replace(" ", "  "),
+        text.replace(" ", "\u00a0"),
+        text.replace(" ", "\t"),
+        text.upper(),
+        text.lower(),
+        text.replace("fi", "\ufb01"),  # the ligature, which NFKC unfolds
+        text.replace("e", "e\u0301"),  # a combining accent, which NFC composes
+    ]
+
+
+def test_pieces_counted_once_are_the_pieces_decoding_would_encode(installed: Path) -> None:
+    """``_tokens`` reuses ``_count``'s pieces only where encoding gives the same pieces."""
+    engine = ArgosEngine.load(Settings(memory=None))
+    texts = corpus() + fixture_paragraphs() + abbreviation_corpus(200)
+    variants = [v for t in texts[::3] for v in spelling_variants(t)]
+    prepared = [s.clean for t in texts + variants for s in engine._prepare(t)]
+    for text in variants:  # every spelling counted, so a careless key would mix them up
+        engine._count(text)
+    todo = list(dict.fromkeys(normalize(s) for s in prepared if s.strip()))
+    direct = [engine._sp.encode(s, out_type=str) for s in todo + variants]
+    assert engine._tokens(todo + variants) == direct
+    assert sum(engine._sp.normalize(s) in engine._pieces for s in todo) == len(todo)
