@@ -18,6 +18,7 @@ from tests.conftest import CONTENT, GLOSSARY, SHARED
 from tests.htmlshape import html_shape
 from tests.test_argos import translate_one
 from translator import glossary
+from translator import protect as protect_module
 from translator.engines.argos import ArgosEngine
 from translator.engines.pseudo import PseudoEngine
 from translator.front_matter import body_offset
@@ -392,6 +393,23 @@ WORD_BREAKS = [
     ),
     # an inline <hr> parts words where it renders, as <br> does
     ("De stad deelt de kaarten<hr>met elkaar.", "The city shares the maps<hr>with each other."),
+    # a break written together with a closing mark: the closing follows the marked words
+    # where English moves them, the break stays between the two places it parted (it
+    # used to follow the closing: "has not improved **the maps**<br>.")
+    (
+        "De stad heeft **de kaarten**<br>niet verbeterd.",
+        "The city has<br>not improved **the maps**.",
+    ),
+    (
+        "De stad heeft *de kaarten*  \nniet verbeterd.",
+        "The city has  \nnot improved *the maps*.",
+    ),
+    # closing, break and opening written together (this fell back to run-by-run English:
+    # "The city has **The maps**<br>**Not** Improved.")
+    (
+        "De stad heeft **de kaarten**<br>**niet** verbeterd.",
+        "The city has<br>**not** improved **the maps**.",
+    ),
 ]
 
 
@@ -411,8 +429,11 @@ def test_a_break_between_words_is_a_word_boundary(
         ("kaarten\\\nniet", "kaarten ⟦1⟧ niet", {0}),
         ("kaarten <br> niet", "kaarten ⟦1⟧ niet", set()),  # spaced already: as it was
         ("kaarten<br> niet", "kaarten⟦1⟧ niet", set()),
-        ("**kaarten**<br>niet", "⟦1⟧kaarten⟦2⟧ niet", {1}),  # still closes on kaarten
-        ("kaarten<br>**niet**", "kaarten ⟦1⟧niet⟦2⟧", {0}),  # still opens on niet
+        # markup written together with the break: the closing or opening and the break
+        # are placeholders of their own (``continued``: one span of the source)
+        ("**kaarten**<br>niet", "⟦1⟧kaarten⟦2⟧ ⟦3⟧ niet", {2}),
+        ("kaarten<br>**niet**", "kaarten ⟦1⟧ ⟦2⟧niet⟦3⟧", {0}),
+        ("*de kaarten*  \nniet", "⟦1⟧de kaarten⟦2⟧ ⟦3⟧ niet", {2}),
         # glued inside a word: one word for the engine, as before
         ("Rijks<wbr>waterstaat", "Rijks⟦1⟧waterstaat", set()),
         ("kaart**en**", "kaart⟦1⟧en⟦2⟧", set()),
@@ -434,8 +455,39 @@ def test_spaced_markup_keeps_the_segment_key() -> None:
     a segment is kept while its Dutch is unchanged."""
     [seg] = segment_body("De stad heeft de kaarten<br>**niet** verbeterd, of\\\nniet.\n")
     protected = protect(seg)
-    assert protected.text == "De stad heeft de kaarten ⟦1⟧niet⟦2⟧ verbeterd, of ⟦3⟧ niet."
+    assert protected.text == "De stad heeft de kaarten ⟦1⟧ ⟦2⟧niet⟦3⟧ verbeterd, of ⟦4⟧ niet."
     assert protected.keyed == "De stad heeft de kaarten⟦1⟧niet⟦2⟧ verbeterd, of⟦3⟧niet."
+
+
+@pytest.mark.parametrize(
+    "dutch",
+    [
+        "De stad heeft **de kaarten**<br>niet verbeterd, of *wel*<br>**toch**.",
+        "Kaarten<br>**niet** `code` en *de stad*  \n**en** de gemeenten.",
+        "Een ![kaart](k.png)<br/>**van** de stad [en](x)\\\n**de** gemeenten.",
+    ],
+)
+def test_markup_split_around_its_break_keeps_the_segment_key(
+    dutch: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A span split around its break is keyed as the one placeholder it was before the
+    split, so English recorded then, and a person's corrections, stay valid."""
+    [seg] = segment_body(dutch + "\n")
+    split_apart = protect(seg)
+    assert split_apart.continued
+    monkeypatch.setattr(protect_module, "_around_separator", lambda source: [(source, True)])
+    as_one = protect(seg)
+    assert not as_one.continued
+    assert len(split_apart.sources) > len(as_one.sources)
+    assert split_apart.keyed == as_one.keyed
+
+
+def test_markup_split_around_its_break_comes_back_whole_in_place(tmp_path: Path) -> None:
+    """Where the English keeps the order, the split span is written back as it stood."""
+    dutch = "De stad heeft **de kaarten**<br>**niet** verbeterd.\n"
+    assert translate_text(dutch, PseudoEngine(), Options("nl")).endswith(
+        "Dé stád hééft **dé káártén**<br>**níét** vérbétérd.\n"
+    )
 
 
 def test_words_parted_by_breaks_are_translated_by_a_word_for_word_model(

@@ -31,6 +31,7 @@ _WORD_LIKE = re.compile(
 _SEPARATOR = re.compile(r"(?: {2,}|\\)\r?\n|<[bh]r\b[^<>]*>", re.IGNORECASE)
 """Markup that separates words where it renders: a hard break, ``<br>``, ``<hr>``."""
 
+_NUMBERED = re.compile(r"⟦(\d+)(=[^⟧]*)?⟧")
 _ANY_PLACEHOLDER = re.compile(r"⟦\d+(?:=[^⟧]*)?⟧")  # without groups, for re.split
 _SENTENCE_END = re.compile(r"(?:^|[.!?\u2026][\"')\]\u201d\u2019]*)\s*$")
 
@@ -90,6 +91,9 @@ class Protected:
     spaced: frozenset[int] = frozenset()
     """Placeholders (0-based) of markup that separates words (``kaarten<br>niet``), glued
     to both: the engine sees a space on each side, a word boundary; the output has none."""
+    continued: frozenset[int] = frozenset()
+    """Placeholders (0-based) that continue the one before them: one span of the source
+    split around its break (``**<br>``: the closing and the break go their own ways)."""
 
     def term(self, index: int) -> TermUse | None:
         return self.terms[index] if index < len(self.terms) else None
@@ -102,7 +106,17 @@ class Protected:
         text = self.text.replace("=⟧", "⟧")
         for k in self.spaced:
             text = re.sub(f" ?{placeholder(k + 1)} ?", placeholder(k + 1), text)
-        return text
+        if not self.continued:
+            return text
+
+        def unsplit(found: re.Match[str]) -> str:  # numbered as when the span was one
+            k = int(found.group(1)) - 1
+            if k in self.continued:
+                return ""
+            before = sum(1 for c in self.continued if c < k)
+            return f"⟦{k + 1 - before}{found.group(2) or ''}⟧"
+
+        return _NUMBERED.sub(unsplit, text)
 
 
 def protect(segment: Segment, glossary: Glossary | None = None) -> Protected:
@@ -114,7 +128,11 @@ def protect(segment: Segment, glossary: Glossary | None = None) -> Protected:
         if atom.kind is AtomKind.PROTECTED:
             builder.region(region, glossary)
             region = []
-            builder.markup(atom.text, spaced=_separates_words(atoms, i))
+            if not _separates_words(atoms, i):
+                builder.markup(atom.text)
+                continue
+            for k, (part, separates) in enumerate(_around_separator(atom.text)):
+                builder.markup(part, spaced=separates, continues=k > 0)
         else:
             region.append(atom)
     builder.region(region, glossary)
@@ -139,6 +157,27 @@ def _separates_words(atoms: Sequence[Atom], i: int) -> bool:
         and _WORD_LIKE.fullmatch(atoms[i].text) is None
         and _SEPARATOR.search(atoms[i].text) is not None
     )
+
+
+def _around_separator(source: str) -> list[tuple[str, bool]]:
+    """Markup around its break as parts of their own, each with whether it is the break.
+
+    In ``**de kaarten**<br>niet`` the closing belongs to "kaarten" and the break
+    stands between "kaarten" and "niet". English may move the marked words
+    ("has not improved **the maps**"): as one placeholder, the break followed
+    them to the end of the sentence. Apart, the closing follows its words and the
+    break goes between the English of what stood before and after it.
+    """
+    first = _SEPARATOR.search(source)
+    if first is None:
+        return [(source, False)]
+    *_, last = _SEPARATOR.finditer(source)
+    parts = [
+        (source[: first.start()], False),
+        (source[first.start() : last.end()], True),
+        (source[last.end() :], False),
+    ]
+    return [(text, separates) for text, separates in parts if text]
 
 
 def _spaced(source: str, token: str) -> str:
@@ -182,6 +221,7 @@ class _Builder:
         self.sources: list[str] = []
         self.terms: list[TermUse | None] = []
         self.spaced: set[int] = set()
+        self.continued: set[int] = set()
         self.breaks: list[int] = []
         self.break_sources: list[str] = []
         self.visible = ""
@@ -190,8 +230,10 @@ class _Builder:
         self.parts.append(text)
         self.length += len(text)
 
-    def markup(self, source: str, *, spaced: bool = False) -> None:
+    def markup(self, source: str, *, spaced: bool = False, continues: bool = False) -> None:
         self.sources.append(source)
+        if continues:
+            self.continued.add(len(self.sources) - 1)
         self.terms.append(None)
         token = placeholder(len(self.sources), word=_WORD_LIKE.fullmatch(source) is not None)
         if spaced:
@@ -251,6 +293,7 @@ class _Builder:
             tuple(self.break_sources),
             tuple(self.terms),
             frozenset(self.spaced),
+            frozenset(self.continued),
         )
 
 
