@@ -15,6 +15,9 @@ install:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@# pip compiles an installed package; an editable one is compiled here, once, so that
+	@# no command compiles translator's modules again (PYTHONDONTWRITEBYTECODE may be set).
+	$(BIN)/python -m compileall -q translator
 	@# The review page's browser test drives Debian's Chromium through chromedriver.
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
 		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
