@@ -14,12 +14,15 @@ only one CTranslate2 translator is ever alive:
     sides: the pipeline's overhead;
 (c) a second run with a warm translation memory against a cold one;
 (d) the pipeline with the pseudo engine against markdown-it's bare parse of
-    the same bodies: the cost of everything but the model.
+    the same bodies: the cost of everything but the model;
+(e) the bare ``translate_batch`` of (b) in calls of at most ``DECODE_SLICE``
+    sentences, as the engine decodes to keep memory bounded, against one call:
+    what the slicing costs.
 
 Prints every comparison with the settings of both sides and writes
 build/bench.json.
 
-    python bench/run.py [--rounds N] [--articles N] [--only a1,a2,b,c,d]
+    python bench/run.py [--rounds N] [--articles N] [--only a1,a2,b,c,d,e]
 
 ``--only b`` runs just the pipeline-overhead comparison (a few minutes).
 """
@@ -137,8 +140,8 @@ def measure(mode: str, folder: Path) -> dict[str, Any]:
     if mode == "ours":
         engine = ArgosEngine.load(settings)
         return {**timed(lambda: engine.translate(segments)), "sentences": engine.stats.decoded}
-    if mode == "bare":
-        return _bare(settings, segments)
+    if mode in ("bare", "sliced"):
+        return _bare(settings, segments, sliced=mode == "sliced")
     if mode in ("pseudo", "parse"):
         return _pseudo(mode, paths)
     memory = Memory(folder / "memory.sqlite") if mode in ("cold", "warm") else None
@@ -155,27 +158,31 @@ def timed(work: Callable[[], object]) -> dict[str, float]:
     return {"wall": time.perf_counter() - wall, "cpu": time.process_time() - cpu}
 
 
-def _bare(settings: Any, segments: list[str]) -> dict[str, Any]:
-    """translate_batch over the pipeline's distinct sentences, tokenizing and detokenizing."""
-    from translator.engines.argos import ArgosEngine  # noqa: PLC0415
+def _bare(settings: Any, segments: list[str], *, sliced: bool = False) -> dict[str, Any]:
+    """translate_batch over the pipeline's distinct sentences, tokenizing and detokenizing;
+    in one call, or ``sliced`` in calls of at most ``DECODE_SLICE`` sentences."""
+    from translator.engines.argos import DECODE_SLICE, ArgosEngine  # noqa: PLC0415
 
     engine = ArgosEngine.load(settings)
     sentences = sorted({s.clean for t in segments for s in engine._prepare(t)}, key=len)
+    size = DECODE_SLICE if sliced else len(sentences)
 
     def work() -> None:
         tokens = [engine._sp.encode(s, out_type=str) for s in sentences]
-        results = engine._translator.translate_batch(
-            tokens,
-            beam_size=settings.beam_size,
-            max_batch_size=settings.max_batch_tokens,
-            batch_type="tokens",
-            max_input_length=0,
-            replace_unknowns=True,
-            return_attention=True,
-            max_decoding_length=2 * max(map(len, tokens)) + 16,
-        )
-        for result in results:
-            engine._sp.decode_pieces(list(result.hypotheses[0]))
+        longest = max(map(len, tokens))
+        for start in range(0, len(tokens), size):
+            results = engine._translator.translate_batch(
+                tokens[start : start + size],
+                beam_size=settings.beam_size,
+                max_batch_size=settings.max_batch_tokens,
+                batch_type="tokens",
+                max_input_length=0,
+                replace_unknowns=True,
+                return_attention=True,
+                max_decoding_length=2 * longest + 16,
+            )
+            for result in results:
+                engine._sp.decode_pieces(list(result.hypotheses[0]))
 
     return {**timed(work), "sentences": len(sentences)}
 
@@ -261,6 +268,7 @@ COMPARISONS = [
     ("b", "pipeline", "bare", "(b) translate_paths (whole pipeline) vs bare translate_batch"),
     ("c", "warm", "cold", "(c) second run, warm memory vs cold"),
     ("d", "pseudo", "parse", "(d) pseudo pipeline vs markdown-it's bare parse"),
+    ("e", "sliced", "bare", "(e) bare translate_batch in DECODE_SLICE calls vs one call"),
 ]
 KEYS = [key for key, *_ in COMPARISONS]
 
