@@ -181,8 +181,9 @@ def _around_separator(source: str) -> list[tuple[str, bool]]:
 
 
 def _spaced(source: str, token: str) -> str:
-    """The placeholder with a space on the separator's side of the markup, or on both:
-    ``**<br>`` still closes on the word before it, ``<br>**`` opens on the next."""
+    """The placeholder with a space on each side of the separator, or only before it where
+    more markup follows its first break (``<br><br>``): ``protect`` gives it the break
+    alone, markup around the breaks (``**<br>``) having been split off."""
     found = _SEPARATOR.search(source)
     lead = found is not None and not source[: found.start()].strip()
     trail = found is not None and not source[found.end() :].strip(" \t>")
