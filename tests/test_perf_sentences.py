@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from markdown_it.utils import read_fixture_file
 from pysbd.abbreviation_replacer import AbbreviationReplacer
 from pysbd.lang.dutch import Dutch
+from pysbd.utils import Text
 
 from tests.conftest import CONTENT, SHARED
 from translator import sentences
@@ -29,9 +30,15 @@ FIXTURES = CONTENT.parent / "tests" / "fixtures"
 
 
 def pysbd_char_spans(text: str) -> list[tuple[int, int]]:
-    """What pysbd itself gives, compiling a regex per sentence."""
-    segmenter = pysbd.Segmenter(language="nl", clean=False, char_span=True)
-    return [(s.start, s.end) for s in segmenter.segment(text)]
+    """What pysbd itself gives, compiling a regex per sentence and applying its
+    rules through ``re.sub`` (its own ``Text.apply``, not ``_precompile``'s)."""
+    ours = Text.apply
+    Text.apply = getattr(ours, "__wrapped__", ours)
+    try:
+        segmenter = pysbd.Segmenter(language="nl", clean=False, char_span=True)
+        return [(s.start, s.end) for s in segmenter.segment(text)]
+    finally:
+        Text.apply = ours
 
 
 def corpus() -> list[str]:
@@ -120,6 +127,21 @@ def test_the_abbreviation_scan_tries_only_what_can_match(monkeypatch: pytest.Mon
     assert spans == pysbd_char_spans(text)
     assert [a.strip() for a in ours] == ["bijv"]
     assert len(tried) > 10  # pysbd: "dat", "min", "be", "gem", "zie", "de" …
+
+
+def test_pysbd_applies_its_rules_as_compiled_patterns() -> None:
+    sentences.split("Eén zin. Nog een.")
+    assert Text.apply.__wrapped__.__module__ == "pysbd.utils"
+
+
+def test_an_apply_other_than_pysbds_is_left_alone() -> None:
+    class Other(str):
+        def apply(self, *rules: object) -> str:
+            return self.upper()
+
+    written = Other.apply
+    sentences._precompile(Other)
+    assert Other.apply is written
 
 
 SENTENCE_TEXT = st.lists(

@@ -77,10 +77,45 @@ _CLAUSE = re.compile(r"[,;:]\s+|\s+[-\u2013]\s+")  # comma, semicolon, colon, da
 def _segmenter() -> Any:
     """pysbd's Dutch segmenter with the abbreviation scan narrowed (see ``_dutch``)."""
     import pysbd  # noqa: PLC0415
+    import pysbd.utils  # noqa: PLC0415
 
+    _precompile(pysbd.utils.Text)
     segmenter = pysbd.Segmenter(language="nl", clean=False, char_span=True)
     segmenter.language_module = _dutch(segmenter.language_module)
     return segmenter
+
+
+_PYSBD_APPLY = ("re", "sub", "pattern", "replacement")
+"""The names pysbd 0.3.4's ``Text.apply`` uses: ``re.sub(rule.pattern, rule.replacement, t)``."""
+
+
+def _precompile(text_class: Any) -> None:
+    """Let pysbd's ``Text.apply`` run its rules as compiled patterns.
+
+    pysbd applies every rule with ``re.sub(pattern_string, replacement, text)``,
+    about 190,000 times per 200 articles, and each call first looks its
+    pattern up in the ``re`` module's cache. ``re.sub`` is
+    ``re.compile(pattern).sub(replacement, text)``, so keeping the compiled
+    patterns here gives the same text without the lookup. Only a ``Text.apply``
+    whose code refers to exactly the names of pysbd 0.3.4's is replaced; any
+    other is left as pysbd wrote it.
+    """
+    apply = getattr(text_class, "apply", None)
+    code = getattr(apply, "__code__", None)
+    if code is None or code.co_names != _PYSBD_APPLY or code.co_argcount != 1:
+        return
+    compiled: dict[Any, re.Pattern[str]] = {}
+
+    def apply_compiled(self: str, *rules: Any) -> str:
+        for rule in rules:
+            pattern = compiled.get(rule.pattern)
+            if pattern is None:
+                pattern = compiled[rule.pattern] = re.compile(rule.pattern)
+            self = pattern.sub(rule.replacement, self)
+        return self
+
+    apply_compiled.__wrapped__ = apply  # type: ignore[attr-defined]
+    text_class.apply = apply_compiled
 
 
 def _dutch(language: Any) -> Any:
