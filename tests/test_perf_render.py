@@ -52,6 +52,9 @@ def test_kept_weights_take_the_first_piece_among_equals() -> None:
     assert _kept([0.3, 0.04, 0.3, 0.05, 0.3, 0.3]) == ((0, 0.3), (2, 0.3), (4, 0.3), (5, 0.3))
     assert _kept([0.01, 0.02, 0.02]) == ((1, 1.0),)
     assert _kept([]) == ()
+    assert _kept([0.04, 0.2, 0.01]) == ((1, 0.2),)
+    assert _kept([0.6]) == ((0, 0.6),)
+    assert _kept([0.04, 0.9, 0.9]) == ((1, 0.9), (2, 0.9))
 
 
 def _words_of_pieces_one_by_one(

@@ -394,8 +394,11 @@ def _kept(row: Sequence[float]) -> placement.Alignment:
     if not row:
         return ()
     top = sorted(row, reverse=True)[:4]
-    if top[0] < _KEEP_WEIGHT:
-        return ((row.index(top[0]), 1.0),)
+    first = top[0]
+    if first < _KEEP_WEIGHT:
+        return ((row.index(first), 1.0),)
+    if len(top) == 1 or top[1] < _KEEP_WEIGHT:  # most rows: one piece has the attention
+        return ((row.index(first), round(float(first), 3)),)
     kept = []
     previous, at = None, -1
     for weight in top:

@@ -107,7 +107,8 @@ def words_of_pieces(
 
     Each word covers the pieces from its first to the next word's first. The
     words are gathered as plain values and made ``Word`` once: a frozen
-    dataclass per piece was most of this function's time.
+    dataclass per piece was most of this function's time. What a piece is
+    (``_kind``) is looked up, since the same pieces recur in every sentence.
     """
     first: list[int] = []
     start: list[int] = []
@@ -115,11 +116,11 @@ def words_of_pieces(
     text: list[str] = []
     spaced: list[bool] = []
     last_punct = False  # whether the last word is punctuation
-    for i, piece in enumerate(pieces):
-        space = piece.startswith(_PIECE)
-        body = piece[1:] if space else piece
-        punct = _punct(body)
-        a, b = spans[i] if spans is not None else (0, 0)
+    if spans is None:
+        spans = [(0, 0)] * len(pieces)
+    kinds = _KINDS
+    for i, (piece, (a, b)) in enumerate(zip(pieces, spans, strict=False)):
+        space, body, punct = kinds.get(piece) or _kind(piece)
         if first and not space and not punct and not last_punct:
             end[-1] = b
             text[-1] += body
@@ -135,13 +136,27 @@ def words_of_pieces(
         text.append(body)
         spaced.append(space)
         last_punct = punct
-    stops = [*first[1:], len(pieces)] if first else []
+    first.append(len(pieces))
     return [
-        Word(range(*r), a, b, t, s)
-        for r, a, b, t, s in zip(
-            zip(first, stops, strict=True), start, end, text, spaced, strict=True
-        )
+        Word(range(f, stop), a, b, t, s)
+        for f, stop, a, b, t, s in zip(first, first[1:], start, end, text, spaced, strict=False)
     ]
+
+
+_KINDS: dict[str, tuple[bool, str, bool]] = {}
+"""Pieces seen, each with ``_kind``'s answer; cleared when full, so it stays small."""
+_KINDS_KEPT = 50_000
+
+
+def _kind(piece: str) -> tuple[bool, str, bool]:
+    """Whether a piece starts with ``▁``, its text after that, and whether that is
+    punctuation."""
+    space = piece.startswith(_PIECE)
+    body = piece[1:] if space else piece
+    if len(_KINDS) >= _KINDS_KEPT:
+        _KINDS.clear()
+    kind = _KINDS[piece] = (space, body, _punct(body))
+    return kind
 
 
 def _punct(text: str) -> bool:
