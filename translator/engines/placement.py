@@ -613,20 +613,22 @@ class _Plan:
         for k, w in self.replaced.items():
             if w:
                 replacing.setdefault(w.start, k)
+        marked = closing.keys() | opening.keys() | points.keys() | inserted.keys()
         t = 0
         while t <= n:
-            ending = sorted(closing.get(t, ()), reverse=True)
-            for k in dict.fromkeys(pair[1] for _, pair in ending):
-                out.closing(self.marks[k].text)
-            for k in sorted(points.get(t, ())):
-                out.leaf(self.marks[k])
-            starting = sorted(opening.get(t, ()))
-            openings = list(dict.fromkeys(pair[0] for _, pair in starting))
-            if openings:
-                spaced = t == n or self.s.target[t].spaced
-                out.opening("".join(self.marks[k].text for k in openings), spaced=spaced)
-            if t in inserted:
-                out.word(self.marks[inserted[t]].text, spaced=True)
+            if t in marked:  # most words have no mark before them
+                ending = sorted(closing.get(t, ()), reverse=True)
+                for k in dict.fromkeys(pair[1] for _, pair in ending):
+                    out.closing(self.marks[k].text)
+                for k in sorted(points.get(t, ())):
+                    out.leaf(self.marks[k])
+                starting = sorted(opening.get(t, ()))
+                openings = list(dict.fromkeys(pair[0] for _, pair in starting))
+                if openings:
+                    spaced = t == n or self.s.target[t].spaced
+                    out.opening("".join(self.marks[k].text for k in openings), spaced=spaced)
+                if t in inserted:
+                    out.word(self.marks[inserted[t]].text, spaced=True)
             if t == n:
                 break
             t = self._write_word(out, t, replacing.get(t))
