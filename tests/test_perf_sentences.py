@@ -6,7 +6,9 @@ import itertools
 import json
 import random
 import re
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import pysbd
 import pytest
@@ -15,6 +17,7 @@ from hypothesis import strategies as st
 from markdown_it.utils import read_fixture_file
 from pysbd.abbreviation_replacer import AbbreviationReplacer
 from pysbd.lang.dutch import Dutch
+from pysbd.lists_item_replacer import ListItemReplacer
 from pysbd.utils import Text
 
 from tests.conftest import CONTENT, SHARED
@@ -27,18 +30,30 @@ from translator.protect import protect
 from translator.segment import PLACEHOLDER
 
 FIXTURES = CONTENT.parent / "tests" / "fixtures"
+T = TypeVar("T")
+
+
+HOOKED = [(Text, "apply"), (ListItemReplacer, "iterate_alphabet_array")]
+HOOKED += [(ListItemReplacer, "scan_lists")]
+
+
+def with_pysbds_own_code(run: Callable[[], T]) -> T:
+    """What ``run`` gives with pysbd's own code where ``translator.sentences`` wraps it
+    (``_precompile``, ``_skip_absent_lists``)."""
+    ours = [getattr(owner, name) for owner, name in HOOKED]
+    for (owner, name), method in zip(HOOKED, ours, strict=True):
+        setattr(owner, name, getattr(method, "__wrapped__", method))
+    try:
+        return run()
+    finally:
+        for (owner, name), method in zip(HOOKED, ours, strict=True):
+            setattr(owner, name, method)
 
 
 def pysbd_char_spans(text: str) -> list[tuple[int, int]]:
-    """What pysbd itself gives, compiling a regex per sentence and applying its
-    rules through ``re.sub`` (its own ``Text.apply``, not ``_precompile``'s)."""
-    ours = Text.apply
-    Text.apply = getattr(ours, "__wrapped__", ours)
-    try:
-        segmenter = pysbd.Segmenter(language="nl", clean=False, char_span=True)
-        return [(s.start, s.end) for s in segmenter.segment(text)]
-    finally:
-        Text.apply = ours
+    """What pysbd itself gives, compiling a regex per sentence."""
+    segmenter = pysbd.Segmenter(language="nl", clean=False, char_span=True)
+    return with_pysbds_own_code(lambda: [(s.start, s.end) for s in segmenter.segment(text)])
 
 
 def corpus() -> list[str]:
@@ -129,9 +144,45 @@ def test_the_abbreviation_scan_tries_only_what_can_match(monkeypatch: pytest.Mon
     assert len(tried) > 10  # pysbd: "dat", "min", "be", "gem", "zie", "de" …
 
 
-def test_pysbd_applies_its_rules_as_compiled_patterns() -> None:
+def test_pysbd_is_wrapped_where_it_is_slow() -> None:
     sentences.split("Eén zin. Nog een.")
-    assert Text.apply.__wrapped__.__module__ == "pysbd.utils"
+    for owner, name in HOOKED:
+        assert getattr(owner, name).__wrapped__.__module__.startswith("pysbd.")
+
+
+def list_corpus(count: int) -> list[str]:
+    """Texts dense with lettered, roman and numbered list markers, glued or spaced."""
+    rng = random.Random(13)
+    markers = ["a)", "b)", "c)", "(a)", "(b)", "(c)", "i)", "ii)", "iii)", "(i)", "(ii)"]
+    markers += ["1.)", "2.)", "3.)", "1)", "2)", "3)", "1.", "2.", "3.", "-1.", "-2."]
+    markers += ["\u20431.", "\u20432.", "a.", "b.", "c.", "i.", "ii.", "0.", "9.", "10.", "11."]
+    markers += ["0.)", "9)", "a),", "b).", "(a)(b)", "1.)2.)"]
+    words = ["De", "gemeente", "stelt", "voor.", "Zie", "ook", "kaart", "3D", "Jansen", "(zie"]
+    words += ["ook)", "x", "Einde."]
+    spaces = [" ", " ", "\n", "\r", "\n\n", "  ", "", ",", "\t"]
+    texts = []
+    for _ in range(count):
+        parts = []
+        for _ in range(rng.randint(2, 16)):
+            parts.append(rng.choice(markers) if rng.random() < 0.4 else rng.choice(words))
+            parts.append(rng.choice(spaces))
+        texts.append("".join(parts).strip() + rng.choice(["", ".", " Klaar."]))
+    return texts
+
+
+def test_list_scans_that_skip_change_nothing() -> None:
+    """The list stage's own output, which the spans hide where one marker stands alone."""
+    sentences.split("Eén zin. Nog een.")
+    texts = list_corpus(4_000) + corpus() + fixture_paragraphs()
+    for text in texts:
+        ours = ListItemReplacer(text).add_line_break()
+        assert ours == with_pysbds_own_code(ListItemReplacer(text).add_line_break), text
+    assert sum(ListItemReplacer(t).add_line_break() != t for t in texts) > 100
+
+
+def test_spans_match_pysbd_on_list_markers() -> None:
+    differ = [t for t in list_corpus(1_500) if sentences.pysbd_spans(t) != pysbd_char_spans(t)]
+    assert not differ, differ[:3]
 
 
 def test_an_apply_other_than_pysbds_is_left_alone() -> None:
@@ -141,7 +192,17 @@ def test_an_apply_other_than_pysbds_is_left_alone() -> None:
 
     written = Other.apply
     sentences._precompile(Other)
+    sentences._skip_absent_lists(Other)
     assert Other.apply is written
+    assert not hasattr(Other, "scan_lists")
+
+    class Lists:
+        def scan_lists(self, pattern: str) -> None:
+            return None
+
+    scan = Lists.scan_lists
+    sentences._skip_absent_lists(Lists)
+    assert Lists.scan_lists is scan
 
 
 SENTENCE_TEXT = st.lists(
@@ -169,6 +230,13 @@ SENTENCE_TEXT = st.lists(
             "\u201cJa.\u201d",
             "nr.",
             "5",
+            "b)",
+            "(c)",
+            "iv)",
+            "2)",
+            "12.",
+            "-3.",
+            "\u20433.",
         ]
     ),
     max_size=30,
