@@ -358,15 +358,16 @@ class ArgosEngine:
 
     def _source_words(self, clean: str) -> list[placement.Word]:
         """The sentence's words, with their pieces and characters, as the model saw them."""
-        proto = self._sp.encode(clean, out_type="proto")
         character = _characters(clean)
+        pieces = []
         spans = []
-        for p in proto.pieces:
+        for p in self._sp.encode(clean, out_type="proto").pieces:
             start, end = character(p.begin), character(p.end)
             while start < end and clean[start].isspace():  # "▁" pieces begin at the space
                 start += 1
+            pieces.append(p.piece)
             spans.append((start, end))
-        return placement.words_of_pieces([p.piece for p in proto.pieces], spans)
+        return placement.words_of_pieces(pieces, spans)
 
 
 def _characters(text: str) -> Callable[[int], int]:

@@ -207,11 +207,14 @@ class _Sentence:
         return self._windows(words, _alike)
 
     def _windows(self, words: list[str], same: Callable[[str, str], bool]) -> list[range]:
-        n = len(words)
-        return [
+        if not words:
+            return []
+        n, first, rest, folded = len(words), words[0], words[1:], self.folded
+        return [  # the first word alone rules out most places, without a slice
             range(i, i + n)
-            for i in range(len(self.folded) - n + 1)
-            if n and all(same(a, b) for a, b in zip(self.folded[i : i + n], words, strict=True))
+            for i in range(len(folded) - n + 1)
+            if same(folded[i], first)
+            and all(same(a, b) for a, b in zip(folded[i + 1 : i + n], rest, strict=True))
         ]
 
     def best_window(self, sources: Sequence[int]) -> tuple[range, bool]:
