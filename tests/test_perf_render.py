@@ -97,6 +97,26 @@ def test_words_of_pieces_are_the_one_by_one_words(pieces: list[str], with_spans:
     assert placement.words_of_pieces(pieces, spans) == _words_of_pieces_one_by_one(pieces, spans)
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_PIECES, max_size=30))
+def test_spelled_words_are_the_words_respelled(pieces: list[str]) -> None:
+    """How ``_render`` made the target words: grouped, then each made again, spelled."""
+    spelled: list[tuple[str, ...]] = []
+
+    def spell(word: tuple[str, ...]) -> str:
+        spelled.append(word)
+        return "|".join(word)
+
+    words = placement.words_of_pieces(tuple(pieces), spell=spell)
+    asked, spelled[:] = list(spelled), []
+    respelled = [
+        Word(w.pieces, w.start, w.end, spell(tuple(pieces[w.slice])), w.spaced)
+        for w in _words_of_pieces_one_by_one(pieces)
+    ]
+    assert words == respelled
+    assert asked == spelled
+
+
 def _characters_decoded(text: str, offset: int) -> int:
     """The reference: decode the UTF-8 prefix, dropping a character cut in two."""
     return len(text.encode("utf-8")[:offset].decode("utf-8", errors="ignore"))

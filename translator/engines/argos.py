@@ -337,11 +337,7 @@ class ArgosEngine:
             words = fragments.get((i, j))
             return entries[normalize(words)].target if words is not None else None
 
-        pieces = entry.pieces
-        target = [
-            placement.Word(w.pieces, w.start, w.end, self._spelled(pieces[w.slice]), w.spaced)
-            for w in placement.words_of_pieces(pieces)
-        ]
+        target = placement.words_of_pieces(entry.pieces, spell=self._spelled)
         placed = placement.place(
             self._source_words(sentence.clean), target, entry.alignment, sentence.marks, fragment
         )

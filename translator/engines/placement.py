@@ -22,6 +22,7 @@ alone with little support are reported as low confidence.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -101,9 +102,12 @@ class Placed:
 
 
 def words_of_pieces(
-    pieces: Sequence[str], spans: Sequence[tuple[int, int]] | None = None
+    pieces: Sequence[str],
+    spans: Sequence[tuple[int, int]] | None = None,
+    spell: Callable[[tuple[str, ...]], str] | None = None,
 ) -> list[Word]:
-    """Group pieces into words and punctuation marks (``spans``: their source characters).
+    """Group pieces into words and punctuation marks (``spans``: their source characters;
+    ``spell``: each word's text from its pieces, instead of the pieces joined).
 
     Each word covers the pieces from its first to the next word's first. The
     words are gathered as plain values and made ``Word`` once: a frozen
@@ -137,6 +141,8 @@ def words_of_pieces(
         spaced.append(space)
         last_punct = punct
     first.append(len(pieces))
+    if spell is not None:
+        text = [spell(tuple(pieces[f:stop])) for f, stop in itertools.pairwise(first)]
     return [
         Word(range(f, stop), a, b, t, s)
         for f, stop, a, b, t, s in zip(first, first[1:], start, end, text, spaced, strict=False)
