@@ -185,11 +185,13 @@ class _Sentence:
         self.target = target
         word_of = {p: k for k, w in enumerate(source) for p in w.pieces}
         self.mass = [[0.0] * len(source) for _ in target]
-        for t, word in enumerate(target):
+        aligned = len(alignment)
+        for word, mass in zip(target, self.mass, strict=True):
             for piece in word.pieces:
-                for s, weight in alignment[piece] if piece < len(alignment) else ():
-                    if s in word_of:
-                        self.mass[t][word_of[s]] += weight
+                for s, weight in alignment[piece] if piece < aligned else ():
+                    k = word_of.get(s)
+                    if k is not None:
+                        mass[k] += weight
         self.folded = [w.text.casefold() for w in target]
 
     def covered(self, start: int, end: int) -> list[int]:
@@ -276,9 +278,10 @@ def pairs(marks: Sequence[Mark]) -> list[tuple[int, int]]:
     stack: list[int] = []
     loose: list[int] = []
     for k, mark in enumerate(marks):
-        if mark.opens and not mark.closes:
+        opens, closes = mark.opens, mark.closes
+        if opens and not closes:
             stack.append(k)
-        elif mark.closes and not mark.opens:
+        elif closes and not opens:
             if stack:
                 found.append((stack.pop(), k))
             else:
