@@ -281,7 +281,8 @@ class ArgosEngine:
         """A decoded sentence as the memory keeps it: its text, pieces and alignment."""
         prefix = self.installed.target_prefix
         pieces = list(result.hypotheses[0])
-        attention = result.attention[0] if result.attention else []
+        attention = result.attention  # CTranslate2 makes this list anew at every access
+        attention = attention[0] if attention else []
         if prefix and pieces[:1] == [prefix]:
             pieces, attention = pieces[1:], attention[1:]
         alignment = tuple(_kept(row) for row in attention)
