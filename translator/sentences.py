@@ -171,9 +171,10 @@ _LIST_NEEDS = {
     r"(?<=s\-)\d{1,2}(?=\.\))|(?<=^\-)\d{1,2}(?=\.\))|(?<=\s\⁃)\d{1,2}(?=\.\))|(?<=^\⁃)"  # noqa: RUF001
     r"\d{1,2}(?=\.\))": r"\d\.[\s)]",
 }
-"""pysbd 0.3.4's list patterns that find nothing in most texts (ALPHABETICAL_LIST_WITH_PARENS,
-NUMBERED_LIST_PARENS_REGEX, NUMBERED_LIST_REGEX_1), each with what every one of their
-matches contains: a letter or digits before ")", digits before "." and a space or ")"."""
+"""pysbd 0.3.4's list patterns that find nothing in most texts (``ListItemReplacer``'s
+ALPHABETICAL_LIST_WITH_PARENS, NUMBERED_LIST_PARENS_REGEX and NUMBERED_LIST_REGEX_1), each
+with what the text must contain where one of its matches ends: a letter before ")"; a
+digit, ")" and a space; a digit, "." and a space or ")"."""
 _LIST_SCANS = {
     "iterate_alphabet_array": (
         (
@@ -184,15 +185,8 @@ _LIST_SCANS = {
     ),
     "scan_lists": (
         (
-            "re",
-            "findall",
-            "text",
-            "list",
-            "map",
-            "int",
-            "enumerate",
-            "len",
-            "substitute_found_list_items",
+            *("re", "findall", "text", "list", "map", "int", "enumerate", "len"),
+            *("substitute_found_list_items",),
         ),
         False,
     ),

@@ -123,7 +123,7 @@ def words_of_pieces(
     if spans is None:
         spans = [(0, 0)] * len(pieces)
     kinds = _KINDS
-    for i, (piece, (a, b)) in enumerate(zip(pieces, spans, strict=False)):
+    for i, (piece, (a, b)) in enumerate(zip(pieces, spans, strict=True)):
         space, body, punct = kinds.get(piece) or _kind(piece)
         if first and not space and not punct and not last_punct:
             end[-1] = b
@@ -143,9 +143,10 @@ def words_of_pieces(
     first.append(len(pieces))
     if spell is not None:
         text = [spell(tuple(pieces[f:stop])) for f, stop in itertools.pairwise(first)]
+    bounds = itertools.pairwise(first)
     return [
         Word(range(f, stop), a, b, t, s)
-        for f, stop, a, b, t, s in zip(first, first[1:], start, end, text, spaced, strict=False)
+        for (f, stop), a, b, t, s in zip(bounds, start, end, text, spaced, strict=True)
     ]
 
 
