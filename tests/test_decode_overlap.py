@@ -97,7 +97,7 @@ def test_each_slice_is_remembered_as_it_arrives(
 ) -> None:
     """A run that fails halfway keeps in memory what it decoded before the failure."""
     events: list[str] = []
-    engine, watched = watched_engine(monkeypatch, events, fail_at=3)
+    engine, _ = watched_engine(monkeypatch, events, fail_at=3)
     engine.memory = memory = Memory(tmp_path / "memory.sqlite")
     with pytest.raises(EngineError):
         engine.translate(TEXTS)
