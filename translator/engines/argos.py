@@ -61,9 +61,16 @@ class _Sentence:
     marks: list[placement.Mark]
     glue: str
     """Whitespace that followed the sentence in the source."""
+    found: dict[tuple[int, int], str] | None = None
+    """``fragments()`` once made: asked for when decoding, waiting and rendering."""
 
     def fragments(self) -> dict[tuple[int, int], str]:
         """The words between each opening and closing mark: translated on their own too."""
+        if self.found is None:
+            self.found = self._fragments()
+        return self.found
+
+    def _fragments(self) -> dict[tuple[int, int], str]:
         out = {}
         for i, j in placement.pairs(self.marks):
             words = self.clean[self.marks[i].offset : self.marks[j].offset].strip()
