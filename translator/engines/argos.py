@@ -298,28 +298,29 @@ class ArgosEngine:
         longest = max(len(t) for t in tokens)
         parts = self._chunks(len(tokens))
         done = 0
-        with ThreadPoolExecutor(1, thread_name_prefix="translator-decode") as decoder:
-            try:
-                pending = decoder.submit(self._timed_slice, tokens[parts[0]], longest)
-                for k, part in enumerate(parts):
-                    results = pending.result()
-                    if k + 1 < len(parts):
-                        pending = decoder.submit(self._timed_slice, tokens[parts[k + 1]], longest)
-                    # The slice's results become entries at once: CTranslate2's own (with
-                    # their attention) are freed before the next slice is taken.
-                    out = {
-                        source: self._entry(source, result)
-                        for source, result in zip(todo[part], results, strict=True)
-                    }
-                    del results
-                    done += len(out)
-                    if self.progress is not None:
-                        self.progress(done, len(tokens))
-                    yield out
-            finally:
-                # On an error or an interruption, wait only for the slice under way
-                # (CTranslate2 cannot stop it), never for slices not started.
-                decoder.shutdown(wait=True, cancel_futures=True)
+        decoder = ThreadPoolExecutor(1, thread_name_prefix="translator-decode")
+        try:
+            pending = decoder.submit(self._timed_slice, tokens[parts[0]], longest)
+            for k, part in enumerate(parts):
+                results = pending.result()
+                if k + 1 < len(parts):
+                    pending = decoder.submit(self._timed_slice, tokens[parts[k + 1]], longest)
+                # The slice's results become entries at once: CTranslate2's own (with
+                # their attention) are freed while the next slice decodes, so at most
+                # two slices' are alive.
+                out = {
+                    source: self._entry(source, result)
+                    for source, result in zip(todo[part], results, strict=True)
+                }
+                del results
+                done += len(out)
+                if self.progress is not None:
+                    self.progress(done, len(tokens))
+                yield out
+        finally:
+            # On an error or an interruption, wait only for the slice under way
+            # (CTranslate2 cannot stop it), never for slices not started.
+            decoder.shutdown(wait=True, cancel_futures=True)
 
     def _timed_slice(self, tokens: list[list[str]], longest: int) -> list[Any]:
         started = time.perf_counter()
@@ -370,8 +371,10 @@ class ArgosEngine:
         returns: one call over the 2,674 sentences of 100 articles took a run from
         65 to 325 MiB, and how far depended on the sentences (267 and 333 MiB for
         two sites' first 100 articles; 244 and 239 MiB in slices). Slices bound
-        that to what 512 sentences need (README, *Benchmark*). The sentences are
-        sorted by length, so each slice still batches well.
+        that to what 512 sentences need, twice over since one slice decodes while
+        the previous one's results are used (3,000 articles peaked at 277 MiB, 327
+        before that overlap; README, *Benchmark*). The sentences are sorted by
+        length, so each slice still batches well.
         """
         size = DECODE_SLICE
         if self.progress is not None:
