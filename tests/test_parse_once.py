@@ -361,6 +361,47 @@ def test_segments_placed_further_on_are_the_same_segments_moved() -> None:
         assert there == moved, text
 
 
+def _reference_lines_source(
+    content: str, first: int, index: segment.LineIndex
+) -> tuple[int, ...] | None:
+    """``_lines_source`` as it was: an offset per character."""
+    lines = content.split("\n")
+    positions: list[int] = []
+    for i, line in enumerate(lines):
+        source_line = index.line_text(first + i)
+        if i == len(lines) - 1:
+            source_line = source_line.rstrip()
+        visible = line.lstrip(" \t")
+        if not source_line.endswith(visible):
+            return None
+        begin = index.line_starts[first + i] + len(source_line) - len(visible)
+        indent = len(line) - len(visible)
+        positions.extend([begin] * indent)
+        positions.extend(range(begin, begin + len(visible)))
+        positions.append(begin + len(visible))
+    return tuple(positions)
+
+
+def test_content_maps_to_the_offsets_it_mapped_to_character_by_character() -> None:
+    """Paragraph-like content maps a line at a time: on every corpus, with LF and CRLF
+    and indented continuation lines, each character to the offset it had."""
+    indented = [re.sub(r"\n(?=\w)", "\n   ", t) for t in DOCUMENTS[:400]]
+    lines = 0
+    for text in [*DOCUMENTS, *indented, *(t.replace("\n", "\r\n") for t in DOCUMENTS[:300])]:
+        index = segment.LineIndex(text)
+        for token in segment.parse(text).tokens:
+            if token.type != "inline" or not token.content or token.map is None:
+                continue
+            reference = _reference_lines_source(token.content, token.map[0], index)
+            found = segment._lines_source(token.content, token.map[0], index)
+            if reference is None or found is None:
+                assert reference is found is None
+                continue
+            assert [found[k] for k in range(len(reference))] == list(reference)
+            lines += token.content.count("\n") + 1
+    assert lines > 2_500
+
+
 def test_units_are_set_apart_as_the_full_scan_sets_them_apart() -> None:
     """A segment without markup that opens a text of its own is one sentence, as the
     full scan finds; the corpora have segments of both kinds."""
