@@ -239,9 +239,106 @@ def test_structures_read_the_same_sorting_only_siblings_that_have_siblings(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     texts = [*DOCUMENTS, *_translations()]
-    found = [verify.body_structure(text) for text in texts]
+    found = [list(verify._flat(verify.body_structure(text))) for text in texts]
     monkeypatch.setattr(verify, "_in_order", lambda nodes: sorted(nodes, key=verify._Node.key))
-    assert found == [verify.body_structure(text) for text in texts]
+    assert found == [list(verify._flat(verify.body_structure(text))) for text in texts]
+
+
+# --- the structure comparison as it was, each block's children ordered as they were read ----
+
+
+def _reference_inline(children: list[Token]) -> list[verify.Signature]:
+    root = verify._Node(("inline root",), "root")
+    stack = [root]
+    for token in children:
+        if token.type in verify._PROSE:
+            continue
+        signature = verify._signature(token)
+        opening, closing = verify._opens(signature), verify._closes(signature)
+        if closing and len(stack) > 1 and stack[-1].tag == closing:
+            stack.pop().closing = signature
+        elif opening:
+            node = verify._Node(signature, opening)
+            stack[-1].children.append(node)
+            stack.append(node)
+        else:
+            stack[-1].children.append(verify._Node(signature))
+    return [s for child in verify._in_order(root.children) for s in child.flat()]
+
+
+def _reference_structure(text: str) -> list[tuple[verify.Signature, int | None]]:
+    tokens = markdown.structure_parser().parse(markdown.hugo_structure_view(text))
+    found: list[tuple[verify.Signature, int | None]] = []
+    line: int | None = None
+    for token in tokens:
+        if token.map is not None:
+            line = token.map[0]
+        if token.type in verify._PROSE:
+            continue
+        found.append((verify._signature(token), line))
+        found += [(s, line) for s in _reference_inline(token.children or [])]
+    return found
+
+
+def _reference_compare(source: str, output: str) -> verify.Mismatch | None:
+    left, right = _reference_structure(source), _reference_structure(output)
+    for (a, line), (b, _) in zip(left, right, strict=False):
+        if a != b:
+            return verify.Mismatch(line, verify._describe(a), verify._describe(b))
+    if len(left) != len(right):
+        longer = left if len(left) > len(right) else right
+        extra_sig, line = longer[min(len(left), len(right))]
+        if len(left) > len(right):
+            return verify.Mismatch(line, verify._describe(extra_sig), "end of document")
+        return verify.Mismatch(
+            left[-1][1] if left else None, "end of document", verify._describe(extra_sig)
+        )
+    return verify._compare_shortcodes(source, output, markdown.VISIBLE_PARAMETERS)
+
+
+_SPAN = re.compile(r"\*\*[^*\n]+\*\*|\*[^*\n]+\*|`[^`\n]+`|\[[^\]\n]*\]\([^)\n]*\)|<[a-z][^>\n]*>")
+
+
+def _damaged(text: str, rng: random.Random) -> list[str]:
+    """Variants of a document: inline elements swapped within a line (the same structure
+    in another order), and characters dropped, doubled or added (most change it)."""
+    variants = []
+    for line in text.splitlines(keepends=True):
+        spans = list(_SPAN.finditer(line))
+        if len(spans) > 1:
+            a, b = rng.sample(spans, 2) if len(spans) > 2 else spans
+            a, b = sorted((a, b), key=lambda m: m.start())
+            swapped = (
+                line[: a.start()]
+                + b.group()
+                + line[a.end() : b.start()]
+                + a.group()
+                + line[b.end() :]
+            )
+            variants.append(text.replace(line, swapped, 1))
+    at = rng.randrange(len(text) + 1)
+    variants.append(text[:at] + text[at + 1 :])
+    variants.append(text[:at] + text[at : at + 1] * 2 + text[at + 1 :])
+    variants.append(text[:at] + rng.choice("*_`[]()<>#-\n|!") + text[at:])
+    return variants
+
+
+def test_the_comparison_finds_what_the_one_that_ordered_every_block_found() -> None:
+    """Children are ordered only where two structures differ: on every corpus and its
+    translation, against swapped elements and damage, the same mismatch or none."""
+    rng = random.Random(13)
+    pairs, reordered = 0, 0
+    for text, english in zip(DOCUMENTS, _translations(), strict=True):
+        known = verify.parsed_structure(text, segment.parse(text))
+        for output in [english, *_damaged(english, rng)]:
+            expected = _reference_compare(text, output)
+            assert verify.compare(text, output) == expected, (text, output)
+            assert verify.compare(text, output, known=known) == expected, (text, output)
+            pairs += 1
+            same_order = verify.body_structure(text) == verify.body_structure(output)
+            reordered += expected is None and not same_order
+    assert pairs > 4_000
+    assert reordered > 25  # elements in another order: the structures are still equal
 
 
 def test_segments_placed_further_on_are_the_same_segments_moved() -> None:
@@ -262,6 +359,47 @@ def test_segments_placed_further_on_are_the_same_segments_moved() -> None:
             for s in here
         ]
         assert there == moved, text
+
+
+def _reference_lines_source(
+    content: str, first: int, index: segment.LineIndex
+) -> tuple[int, ...] | None:
+    """``_lines_source`` as it was: an offset per character."""
+    lines = content.split("\n")
+    positions: list[int] = []
+    for i, line in enumerate(lines):
+        source_line = index.line_text(first + i)
+        if i == len(lines) - 1:
+            source_line = source_line.rstrip()
+        visible = line.lstrip(" \t")
+        if not source_line.endswith(visible):
+            return None
+        begin = index.line_starts[first + i] + len(source_line) - len(visible)
+        indent = len(line) - len(visible)
+        positions.extend([begin] * indent)
+        positions.extend(range(begin, begin + len(visible)))
+        positions.append(begin + len(visible))
+    return tuple(positions)
+
+
+def test_content_maps_to_the_offsets_it_mapped_to_character_by_character() -> None:
+    """Paragraph-like content maps a line at a time: on every corpus, with LF and CRLF
+    and indented continuation lines, each character to the offset it had."""
+    indented = [re.sub(r"\n(?=\w)", "\n   ", t) for t in DOCUMENTS[:400]]
+    lines = 0
+    for text in [*DOCUMENTS, *indented, *(t.replace("\n", "\r\n") for t in DOCUMENTS[:300])]:
+        index = segment.LineIndex(text)
+        for token in segment.parse(text).tokens:
+            if token.type != "inline" or not token.content or token.map is None:
+                continue
+            reference = _reference_lines_source(token.content, token.map[0], index)
+            found = segment._lines_source(token.content, token.map[0], index)
+            if reference is None or found is None:
+                assert reference is found is None
+                continue
+            assert [found[k] for k in range(len(reference))] == list(reference)
+            lines += token.content.count("\n") + 1
+    assert lines > 2_500
 
 
 def test_units_are_set_apart_as_the_full_scan_sets_them_apart() -> None:

@@ -298,7 +298,7 @@ class _Plan:
     def apply(self, i: int, translated: str) -> bool:
         """Rebuild segment ``i`` from engine output; False when the output is unusable."""
         seg = self.article.segments[i]
-        if _prose(self.protected[i].text) and not _prose(translated):
+        if not _prose(translated) and _prose(self.protected[i].text):
             return False  # an engine that drops the prose has not translated it
         try:
             self.rebuilt[i] = reassemble.rebuild(

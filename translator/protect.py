@@ -244,6 +244,8 @@ class _Builder:
 
     def region(self, atoms: list[Atom], glossary: Glossary | None) -> None:
         """Prose between two markup atoms: text and breaks, terms cut out."""
+        if not atoms:
+            return  # markup next to markup, or at an end: no prose, so no term, here
         text = "".join(a.text if a.kind is AtomKind.TEXT else " " for a in atoms)
         offsets, sources, cursor = [], [], 0
         for atom in atoms:

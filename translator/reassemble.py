@@ -58,12 +58,12 @@ def rebuild(
     line_start = kind in {"paragraph", "heading"}
     break_number = 0
     for i, piece in enumerate(pieces):
-        follower = _follower(protected, pieces, i)
         if isinstance(piece, int):
             use = protected.term(piece)
             if use is None:
                 out.append(_markup(protected.sources[piece], out[-1] if out else ""))
             else:
+                follower = _follower(protected, pieces, i)
                 text = use.written(sentence_start=_SENTENCE_START.search(visible) is not None)
                 _fix_article(out, text)
                 visible += text
@@ -82,8 +82,9 @@ def rebuild(
             line_start = False
             continue
         visible += piece
+        follower = _follower(protected, pieces, i)
         cuts = chosen.get(i, [])
-        for j, line in enumerate(_cut(piece, cuts)):
+        for j, line in enumerate(_cut(piece, cuts) if cuts else (piece,)):
             if j:
                 out.append(protected.break_sources[break_number])
                 break_number += 1

@@ -21,7 +21,7 @@ import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:  # annotations only
     from markdown_it.token import Token
@@ -222,12 +222,35 @@ class _Texts:
     """The site's Goldmark settings: what a heading's id is."""
 
 
+class _Offsets(Protocol):
+    """Where each character of a block's content is in the normalised text."""
+
+    def __getitem__(self, index: int, /) -> int: ...
+
+
+@dataclass(frozen=True, slots=True)
+class _Lines:
+    """The offsets of paragraph-like content, a run per content line: ``_lines_source``
+    maps every character, and an int per character was most of the cost of mapping."""
+
+    starts: tuple[int, ...]
+    """Where each content line starts in the content."""
+    begins: tuple[int, ...]
+    """Offset of each line's first visible character in the normalised text."""
+    indents: tuple[int, ...]
+    """Blanks the content line keeps before it, which all map to its first visible one."""
+
+    def __getitem__(self, index: int, /) -> int:
+        line = bisect.bisect_right(self.starts, index) - 1
+        return self.begins[line] + max(0, index - self.starts[line] - self.indents[line])
+
+
 @dataclass(frozen=True, slots=True)
 class _InlineSource:
     """A block's inline content and, per character, its offset in the normalised text."""
 
     content: str
-    positions: tuple[int, ...]
+    positions: _Offsets
     """``len(content) + 1`` offsets; the last one is the end of the content."""
     kind: str = "paragraph"
     alert: bool = False
@@ -242,8 +265,8 @@ class _InlineSource:
         if MASK not in self.content:
             return self.content
         return "".join(
-            index.unmasked[p] if c == MASK else c
-            for c, p in zip(self.content, self.positions, strict=False)
+            index.unmasked[self.positions[k]] if c == MASK else c
+            for k, c in enumerate(self.content)
         )
 
 
@@ -325,7 +348,7 @@ def _inline_sources(
         anchor = anchors.of(token.content) if parent.type == "heading_open" else None
         if not texts.goldmark.heading_attributes:
             anchor = None  # `{#id}` would be heading text: the id cannot be kept this way
-        positions: tuple[int, ...] | None
+        positions: _Offsets | None
         if parent.type == "heading_open" and parent.markup.startswith("#"):
             kind, positions = "heading", _atx_source(token.content, token.map[0], index)
         elif parent.type in ("th_open", "td_open"):
@@ -338,11 +361,13 @@ def _inline_sources(
             yield i, kind, _InlineSource(token.content, positions, kind, alert, anchor, texts)
 
 
-def _lines_source(content: str, first: int, index: LineIndex) -> tuple[int, ...] | None:
+def _lines_source(content: str, first: int, index: LineIndex) -> _Offsets | None:
     """Map paragraph-like content, one content line per source line: the offset of each
-    of its characters (see ``_InlineSource.positions``), None where it is not found."""
+    of its characters (see ``_InlineSource.positions``), None where it is not found.
+    A line of the content maps to a run of the source, after its indentation."""
     lines = content.split("\n")
-    positions: list[int] = []
+    starts, begins, indents = [], [], []
+    start = 0
     for i, line in enumerate(lines):
         source_line = index.line_text(first + i)
         if i == len(lines) - 1:
@@ -353,24 +378,26 @@ def _lines_source(content: str, first: int, index: LineIndex) -> tuple[int, ...]
         if not source_line.endswith(visible):
             return None
         begin = index.line_starts[first + i] + len(source_line) - len(visible)
-        indent = len(line) - len(visible)
-        positions.extend([begin] * indent)
-        positions.extend(range(begin, begin + len(visible)))
-        positions.append(begin + len(visible))  # the newline, or the end
-    return tuple(positions)
+        starts.append(start)
+        begins.append(begin)
+        indents.append(len(line) - len(visible))
+        start += len(line) + 1  # the newline, or the end, maps past the visible text
+    if len(lines) == 1 and not indents[0]:
+        return range(begins[0], begins[0] + len(content) + 1)
+    return _Lines(tuple(starts), tuple(begins), tuple(indents))
 
 
-def _atx_source(content: str, line: int, index: LineIndex) -> tuple[int, ...] | None:
+def _atx_source(content: str, line: int, index: LineIndex) -> _Offsets | None:
     text = index.line_text(line)
     marker = len(text) - len(text.lstrip(" ").lstrip("#"))
     at = text.find(content, marker)
     if at < 0:
         return None
     begin = index.line_starts[line] + at
-    return tuple(range(begin, begin + len(content) + 1))
+    return range(begin, begin + len(content) + 1)
 
 
-def _cell_source(content: str, line: int, cell: int, index: LineIndex) -> tuple[int, ...] | None:
+def _cell_source(content: str, line: int, cell: int, index: LineIndex) -> _Offsets | None:
     """Map one cell of a table row (split as markdown-it's ``escapedSplit`` does)."""
     cells = _row_cells(index, line)
     if cell >= len(cells):

@@ -29,7 +29,8 @@ target_prefix=..., return_attention=True, ...)`` returning results with
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -60,15 +61,44 @@ class _Sentence:
     marks: list[placement.Mark]
     glue: str
     """Whitespace that followed the sentence in the source."""
+    found: dict[tuple[int, int], str] | None = None
+    """``fragments()`` once made: asked for when decoding, waiting and rendering."""
 
     def fragments(self) -> dict[tuple[int, int], str]:
         """The words between each opening and closing mark: translated on their own too."""
+        if self.found is None:
+            self.found = self._fragments()
+        return self.found
+
+    def _fragments(self) -> dict[tuple[int, int], str]:
         out = {}
         for i, j in placement.pairs(self.marks):
             words = self.clean[self.marks[i].offset : self.marks[j].offset].strip()
             if any(c.isalpha() for c in words) and words != self.clean:
                 out[(i, j)] = words
         return out
+
+
+class _Waiting:
+    """Which texts have every entry their rendering reads, as entries arrive."""
+
+    def __init__(self, needs: list[set[str]]) -> None:
+        self._missing = [len(n) for n in needs]
+        self._texts: dict[str, list[int]] = {}
+        for k, keys in enumerate(needs):
+            for key in keys:
+                self._texts.setdefault(key, []).append(k)
+        self._pending = [k for k, count in enumerate(self._missing) if not count]
+
+    def complete(self, arrived: dict[str, Entry]) -> list[int]:
+        """The texts that ``arrived`` completes (those that needed nothing come first)."""
+        done, self._pending = self._pending, []
+        for key in arrived:
+            for k in self._texts.pop(key, ()):
+                self._missing[k] -= 1
+                if not self._missing[k]:
+                    done.append(k)
+        return done
 
 
 @dataclass(slots=True)
@@ -155,15 +185,29 @@ class ArgosEngine:
         self.stats.sentences += len(wanted)
         fragments = [f for s_ in prepared for s in s_ for f in self._fragments(s).values()]
         self.stats.fragments += len(fragments)
-        entries = self._translations(wanted + fragments)
+        rendered: dict[str, str] = {}
+        waiting = _Waiting([self._needs(sentences_) for sentences_ in prepared])
+        entries: dict[str, Entry] = {}
+        # Each text is rendered as soon as its last sentence arrives, while the
+        # next slice decodes in the background (see ``_translations``).
+        for arrived in self._translations(wanted + fragments):
+            entries.update(arrived)
+            for k in waiting.complete(arrived):
+                rendered[todo[k]] = self._rendered(todo[k], prepared[k], entries)
         self._pieces.clear()
-        fresh = {
-            text: "".join(self._render(text, s, entries) + s.glue for s in sentences_).strip()
-            for text, sentences_ in zip(todo, prepared, strict=True)
-        }
+        fresh = {text: rendered[text] for text in todo}
         if self.memory is not None and fresh:
             self.memory.store_rendered(self.model, self.glossary, fresh.items())
         return [known[t] if t in known else fresh[t] for t in texts]
+
+    def _needs(self, prepared: list[_Sentence]) -> set[str]:
+        """The entries a text's rendering reads: its sentences' and its marked spans'."""
+        needs = {normalize(s.clean) for s in prepared if s.clean.strip()}
+        needs.update(normalize(f) for s in prepared for f in self._fragments(s).values())
+        return needs
+
+    def _rendered(self, text: str, prepared: list[_Sentence], entries: dict[str, Entry]) -> str:
+        return "".join(self._render(text, s, entries) + s.glue for s in prepared).strip()
 
     def _remembered_texts(self, texts: Sequence[str]) -> dict[str, str]:
         if self.memory is None:
@@ -221,37 +265,69 @@ class ArgosEngine:
 
     # --- decoding ----------------------------------------------------------------------------
 
-    def _translations(self, wanted: list[str]) -> dict[str, Entry]:
+    def _translations(self, wanted: list[str]) -> Iterator[dict[str, Entry]]:
+        """The entries of ``wanted`` as they become available: the translation memory's
+        first (possibly none), then each decoded slice's.
+
+        Slices decode in a background thread, one ahead: CTranslate2 releases the GIL
+        while it decodes (on at most every core, ``intra_threads=0``, but not all of the
+        time), so the work the caller does with one slice (entries, rendering, the
+        memory) overlaps the decoding of the next instead of adding to it. Decoding
+        order and arguments are those of decoding in the caller's thread, so the output
+        is the same.
+        """
         unique = list(dict.fromkeys(normalize(s) for s in wanted))
         found: dict[str, Entry] = {}
         if self.memory is not None and unique:
             found = self.memory.lookup(self.model, self.glossary, unique)
             self.stats.remembered += len(found)
+        yield found
         todo = sorted((s for s in unique if s not in found), key=len)
-        if todo:
-            decoded = self._decode(todo)
-            found.update(decoded)
+        if not todo:
+            return
+        for decoded in self._decode(todo):
             if self.memory is not None:
                 self.memory.store(self.model, self.glossary, list(decoded.values()))
-        return found
-
-    def _decode(self, todo: list[str]) -> dict[str, Entry]:
-        tokens = self._tokens(todo)
-        longest = max(len(t) for t in tokens)
-        started = time.perf_counter()
-        out = {}
-        for part in self._chunks(len(tokens)):
-            # Each slice's results become entries at once: CTranslate2's own (with
-            # their attention) are freed before the next slice is decoded.
-            results = self._decode_slice(tokens[part], longest)
-            for source, result in zip(todo[part], results, strict=True):
-                out[source] = self._entry(source, result)
-            if self.progress is not None:
-                self.progress(len(out), len(tokens))
-        self.stats.seconds += time.perf_counter() - started
+            yield decoded
         self.stats.decoded += len(todo)
         self.stats.batches.append(len(todo))
-        return out
+
+    def _decode(self, todo: list[str]) -> Iterator[dict[str, Entry]]:
+        """Each slice's entries, in order, decoded one slice ahead of the caller."""
+        tokens = self._tokens(todo)
+        longest = max(len(t) for t in tokens)
+        parts = self._chunks(len(tokens))
+        done = 0
+        decoder = ThreadPoolExecutor(1, thread_name_prefix="translator-decode")
+        try:
+            pending = decoder.submit(self._timed_slice, tokens[parts[0]], longest)
+            for k, part in enumerate(parts):
+                results = pending.result()
+                if k + 1 < len(parts):
+                    pending = decoder.submit(self._timed_slice, tokens[parts[k + 1]], longest)
+                # The slice's results become entries at once: CTranslate2's own (with
+                # their attention) are freed while the next slice decodes, so at most
+                # two slices' are alive.
+                out = {
+                    source: self._entry(source, result)
+                    for source, result in zip(todo[part], results, strict=True)
+                }
+                del results
+                done += len(out)
+                if self.progress is not None:
+                    self.progress(done, len(tokens))
+                yield out
+        finally:
+            # On an error or an interruption, wait only for the slice under way
+            # (CTranslate2 cannot stop it), never for slices not started.
+            decoder.shutdown(wait=True, cancel_futures=True)
+
+    def _timed_slice(self, tokens: list[list[str]], longest: int) -> list[Any]:
+        started = time.perf_counter()
+        try:
+            return self._decode_slice(tokens, longest)
+        finally:
+            self.stats.seconds += time.perf_counter() - started
 
     def _decode_slice(self, tokens: list[list[str]], longest: int) -> list[Any]:
         """One ``translate_batch`` call; ``longest`` is the longest input of the whole
@@ -296,8 +372,10 @@ class ArgosEngine:
         returns: one call over the 2,674 sentences of 100 articles took a run from
         65 to 325 MiB, and how far depended on the sentences (267 and 333 MiB for
         two sites' first 100 articles; 244 and 239 MiB in slices). Slices bound
-        that to what 512 sentences need (README, *Benchmark*). The sentences are
-        sorted by length, so each slice still batches well.
+        that to what 512 sentences need, twice over since one slice decodes while
+        the previous one's results are used (3,000 articles peaked at 277 MiB, 327
+        before that overlap; README, *Benchmark*). The sentences are sorted by
+        length, so each slice still batches well.
         """
         size = DECODE_SLICE
         if self.progress is not None:
