@@ -52,6 +52,9 @@ def test_kept_weights_take_the_first_piece_among_equals() -> None:
     assert _kept([0.3, 0.04, 0.3, 0.05, 0.3, 0.3]) == ((0, 0.3), (2, 0.3), (4, 0.3), (5, 0.3))
     assert _kept([0.01, 0.02, 0.02]) == ((1, 1.0),)
     assert _kept([]) == ()
+    assert _kept([0.04, 0.2, 0.01]) == ((1, 0.2),)
+    assert _kept([0.6]) == ((0, 0.6),)
+    assert _kept([0.04, 0.9, 0.9]) == ((1, 0.9), (2, 0.9))
 
 
 def _words_of_pieces_one_by_one(
@@ -92,6 +95,26 @@ _PIECES = st.sampled_from(
 def test_words_of_pieces_are_the_one_by_one_words(pieces: list[str], with_spans: bool) -> None:
     spans = [(3 * i, 3 * i + 2) for i in range(len(pieces))] if with_spans else None
     assert placement.words_of_pieces(pieces, spans) == _words_of_pieces_one_by_one(pieces, spans)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_PIECES, max_size=30))
+def test_spelled_words_are_the_words_respelled(pieces: list[str]) -> None:
+    """How ``_render`` made the target words: grouped, then each made again, spelled."""
+    spelled: list[tuple[str, ...]] = []
+
+    def spell(word: tuple[str, ...]) -> str:
+        spelled.append(word)
+        return "|".join(word)
+
+    words = placement.words_of_pieces(tuple(pieces), spell=spell)
+    asked, spelled[:] = list(spelled), []
+    respelled = [
+        Word(w.pieces, w.start, w.end, spell(tuple(pieces[w.slice])), w.spaced)
+        for w in _words_of_pieces_one_by_one(pieces)
+    ]
+    assert words == respelled
+    assert asked == spelled
 
 
 def _characters_decoded(text: str, offset: int) -> int:

@@ -15,6 +15,8 @@ from hypothesis import strategies as st
 from markdown_it.utils import read_fixture_file
 from pysbd.abbreviation_replacer import AbbreviationReplacer
 from pysbd.lang.dutch import Dutch
+from pysbd.lists_item_replacer import ListItemReplacer
+from pysbd.utils import Text
 
 from tests.conftest import CONTENT, SHARED
 from translator import sentences
@@ -122,6 +124,72 @@ def test_the_abbreviation_scan_tries_only_what_can_match(monkeypatch: pytest.Mon
     assert len(tried) > 10  # pysbd: "dat", "min", "be", "gem", "zie", "de" …
 
 
+def test_pysbd_is_faster_only_while_translator_splits() -> None:
+    sentences.split("Eén zin. Nog een.")
+    replaced = sentences._faster()
+    assert [(owner, name) for owner, name, _ in replaced] == [
+        (Text, "apply"),
+        (ListItemReplacer, "iterate_alphabet_array"),
+        (ListItemReplacer, "scan_lists"),
+    ]
+    for owner, name, method in replaced:
+        assert getattr(owner, name) is method.__wrapped__
+        assert method.__wrapped__.__module__.startswith("pysbd.")
+        with sentences._faster_pysbd():
+            assert getattr(owner, name) is method
+
+
+def list_corpus(count: int) -> list[str]:
+    """Texts dense with lettered, roman and numbered list markers, glued or spaced."""
+    rng = random.Random(13)
+    markers = ["a)", "b)", "c)", "(a)", "(b)", "(c)", "i)", "ii)", "iii)", "(i)", "(ii)"]
+    markers += ["1.)", "2.)", "3.)", "1)", "2)", "3)", "1.", "2.", "3.", "-1.", "-2."]
+    markers += ["\u20431.", "\u20432.", "a.", "b.", "c.", "i.", "ii.", "0.", "9.", "10.", "11."]
+    markers += ["0.)", "9)", "a),", "b).", "(a)(b)", "1.)2.)"]
+    words = ["De", "gemeente", "stelt", "voor.", "Zie", "ook", "kaart", "3D", "Jansen", "(zie"]
+    words += ["ook)", "x", "Einde."]
+    spaces = [" ", " ", "\n", "\r", "\n\n", "  ", "", ",", "\t"]
+    texts = []
+    for _ in range(count):
+        parts = []
+        for _ in range(rng.randint(2, 16)):
+            parts.append(rng.choice(markers) if rng.random() < 0.4 else rng.choice(words))
+            parts.append(rng.choice(spaces))
+        texts.append("".join(parts).strip() + rng.choice(["", ".", " Klaar."]))
+    return texts
+
+
+def test_list_scans_that_skip_change_nothing() -> None:
+    """The list stage's own output, which the spans hide where one marker stands alone."""
+    sentences.split("Eén zin. Nog een.")
+    texts = list_corpus(4_000) + corpus() + fixture_paragraphs()
+    for text in texts:
+        with sentences._faster_pysbd():
+            ours = ListItemReplacer(text).add_line_break()
+        assert ours == ListItemReplacer(text).add_line_break(), text
+    assert sum(ListItemReplacer(t).add_line_break() != t for t in texts) > 100
+
+
+def test_spans_match_pysbd_on_list_markers() -> None:
+    differ = [t for t in list_corpus(1_500) if sentences.pysbd_spans(t) != pysbd_char_spans(t)]
+    assert not differ, differ[:3]
+
+
+def test_an_apply_other_than_pysbds_is_left_alone() -> None:
+    class Other(str):
+        def apply(self, *rules: object) -> str:
+            return self.upper()
+
+    assert sentences._precompile(Other) == []
+    assert sentences._skip_absent_lists(Other) == []
+
+    class Lists:
+        def scan_lists(self, pattern: str) -> None:
+            return None
+
+    assert sentences._skip_absent_lists(Lists) == []
+
+
 SENTENCE_TEXT = st.lists(
     st.sampled_from(
         [
@@ -147,6 +215,13 @@ SENTENCE_TEXT = st.lists(
             "\u201cJa.\u201d",
             "nr.",
             "5",
+            "b)",
+            "(c)",
+            "iv)",
+            "2)",
+            "12.",
+            "-3.",
+            "\u20433.",
         ]
     ),
     max_size=30,

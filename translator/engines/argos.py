@@ -357,7 +357,8 @@ class ArgosEngine:
         """A decoded sentence as the memory keeps it: its text, pieces and alignment."""
         prefix = self.installed.target_prefix
         pieces = list(result.hypotheses[0])
-        attention = result.attention[0] if result.attention else []
+        attention = result.attention  # CTranslate2 makes this list anew at every access
+        attention = attention[0] if attention else []
         if prefix and pieces[:1] == [prefix]:
             pieces, attention = pieces[1:], attention[1:]
         alignment = tuple(_kept(row) for row in attention)
@@ -415,11 +416,7 @@ class ArgosEngine:
             words = fragments.get((i, j))
             return entries[normalize(words)].target if words is not None else None
 
-        pieces = entry.pieces
-        target = [
-            placement.Word(w.pieces, w.start, w.end, self._spelled(pieces[w.slice]), w.spaced)
-            for w in placement.words_of_pieces(pieces)
-        ]
+        target = placement.words_of_pieces(entry.pieces, spell=self._spelled)
         placed = placement.place(
             self._source_words(sentence.clean), target, entry.alignment, sentence.marks, fragment
         )
@@ -436,15 +433,16 @@ class ArgosEngine:
 
     def _source_words(self, clean: str) -> list[placement.Word]:
         """The sentence's words, with their pieces and characters, as the model saw them."""
-        proto = self._sp.encode(clean, out_type="proto")
         character = _characters(clean)
+        pieces = []
         spans = []
-        for p in proto.pieces:
+        for p in self._sp.encode(clean, out_type="proto").pieces:
             start, end = character(p.begin), character(p.end)
             while start < end and clean[start].isspace():  # "▁" pieces begin at the space
                 start += 1
+            pieces.append(p.piece)
             spans.append((start, end))
-        return placement.words_of_pieces([p.piece for p in proto.pieces], spans)
+        return placement.words_of_pieces(pieces, spans)
 
 
 def _characters(text: str) -> Callable[[int], int]:
@@ -472,8 +470,11 @@ def _kept(row: Sequence[float]) -> placement.Alignment:
     if not row:
         return ()
     top = sorted(row, reverse=True)[:4]
-    if top[0] < _KEEP_WEIGHT:
-        return ((row.index(top[0]), 1.0),)
+    first = top[0]
+    if first < _KEEP_WEIGHT:
+        return ((row.index(first), 1.0),)
+    if len(top) == 1 or top[1] < _KEEP_WEIGHT:  # most rows: one piece has the attention
+        return ((row.index(first), round(float(first), 3)),)
     kept = []
     previous, at = None, -1
     for weight in top:

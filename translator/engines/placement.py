@@ -22,6 +22,7 @@ alone with little support are reported as low confidence.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -101,13 +102,17 @@ class Placed:
 
 
 def words_of_pieces(
-    pieces: Sequence[str], spans: Sequence[tuple[int, int]] | None = None
+    pieces: Sequence[str],
+    spans: Sequence[tuple[int, int]] | None = None,
+    spell: Callable[[tuple[str, ...]], str] | None = None,
 ) -> list[Word]:
-    """Group pieces into words and punctuation marks (``spans``: their source characters).
+    """Group pieces into words and punctuation marks (``spans``: their source characters;
+    ``spell``: each word's text from its pieces, instead of the pieces joined).
 
     Each word covers the pieces from its first to the next word's first. The
     words are gathered as plain values and made ``Word`` once: a frozen
-    dataclass per piece was most of this function's time.
+    dataclass per piece was most of this function's time. What a piece is
+    (``_kind``) is looked up, since the same pieces recur in every sentence.
     """
     first: list[int] = []
     start: list[int] = []
@@ -115,11 +120,11 @@ def words_of_pieces(
     text: list[str] = []
     spaced: list[bool] = []
     last_punct = False  # whether the last word is punctuation
-    for i, piece in enumerate(pieces):
-        space = piece.startswith(_PIECE)
-        body = piece[1:] if space else piece
-        punct = _punct(body)
-        a, b = spans[i] if spans is not None else (0, 0)
+    if spans is None:
+        spans = [(0, 0)] * len(pieces)
+    kinds = _KINDS
+    for i, (piece, (a, b)) in enumerate(zip(pieces, spans, strict=True)):
+        space, body, punct = kinds.get(piece) or _kind(piece)
         if first and not space and not punct and not last_punct:
             end[-1] = b
             text[-1] += body
@@ -135,13 +140,30 @@ def words_of_pieces(
         text.append(body)
         spaced.append(space)
         last_punct = punct
-    stops = [*first[1:], len(pieces)] if first else []
+    first.append(len(pieces))
+    if spell is not None:
+        text = [spell(tuple(pieces[f:stop])) for f, stop in itertools.pairwise(first)]
+    bounds = itertools.pairwise(first)
     return [
-        Word(range(*r), a, b, t, s)
-        for r, a, b, t, s in zip(
-            zip(first, stops, strict=True), start, end, text, spaced, strict=True
-        )
+        Word(range(f, stop), a, b, t, s)
+        for (f, stop), a, b, t, s in zip(bounds, start, end, text, spaced, strict=True)
     ]
+
+
+_KINDS: dict[str, tuple[bool, str, bool]] = {}
+"""Pieces seen, each with ``_kind``'s answer; cleared when full, so it stays small."""
+_KINDS_KEPT = 50_000
+
+
+def _kind(piece: str) -> tuple[bool, str, bool]:
+    """Whether a piece starts with ``▁``, its text after that, and whether that is
+    punctuation."""
+    space = piece.startswith(_PIECE)
+    body = piece[1:] if space else piece
+    if len(_KINDS) >= _KINDS_KEPT:
+        _KINDS.clear()
+    kind = _KINDS[piece] = (space, body, _punct(body))
+    return kind
 
 
 def _punct(text: str) -> bool:
@@ -164,11 +186,13 @@ class _Sentence:
         self.target = target
         word_of = {p: k for k, w in enumerate(source) for p in w.pieces}
         self.mass = [[0.0] * len(source) for _ in target]
-        for t, word in enumerate(target):
+        aligned = len(alignment)
+        for word, mass in zip(target, self.mass, strict=True):
             for piece in word.pieces:
-                for s, weight in alignment[piece] if piece < len(alignment) else ():
-                    if s in word_of:
-                        self.mass[t][word_of[s]] += weight
+                for s, weight in alignment[piece] if piece < aligned else ():
+                    k = word_of.get(s)
+                    if k is not None:
+                        mass[k] += weight
         self.folded = [w.text.casefold() for w in target]
 
     def covered(self, start: int, end: int) -> list[int]:
@@ -192,11 +216,14 @@ class _Sentence:
         return self._windows(words, _alike)
 
     def _windows(self, words: list[str], same: Callable[[str, str], bool]) -> list[range]:
-        n = len(words)
-        return [
+        if not words:
+            return []
+        n, first, rest, folded = len(words), words[0], words[1:], self.folded
+        return [  # the first word alone rules out most places, without a slice
             range(i, i + n)
-            for i in range(len(self.folded) - n + 1)
-            if n and all(same(a, b) for a, b in zip(self.folded[i : i + n], words, strict=True))
+            for i in range(len(folded) - n + 1)
+            if same(folded[i], first)
+            and all(same(a, b) for a, b in zip(folded[i + 1 : i + n], rest, strict=True))
         ]
 
     def best_window(self, sources: Sequence[int]) -> tuple[range, bool]:
@@ -252,9 +279,10 @@ def pairs(marks: Sequence[Mark]) -> list[tuple[int, int]]:
     stack: list[int] = []
     loose: list[int] = []
     for k, mark in enumerate(marks):
-        if mark.opens and not mark.closes:
+        opens, closes = mark.opens, mark.closes
+        if opens and not closes:
             stack.append(k)
-        elif mark.closes and not mark.opens:
+        elif closes and not opens:
             if stack:
                 found.append((stack.pop(), k))
             else:
@@ -598,20 +626,22 @@ class _Plan:
         for k, w in self.replaced.items():
             if w:
                 replacing.setdefault(w.start, k)
+        marked = closing.keys() | opening.keys() | points.keys() | inserted.keys()
         t = 0
         while t <= n:
-            ending = sorted(closing.get(t, ()), reverse=True)
-            for k in dict.fromkeys(pair[1] for _, pair in ending):
-                out.closing(self.marks[k].text)
-            for k in sorted(points.get(t, ())):
-                out.leaf(self.marks[k])
-            starting = sorted(opening.get(t, ()))
-            openings = list(dict.fromkeys(pair[0] for _, pair in starting))
-            if openings:
-                spaced = t == n or self.s.target[t].spaced
-                out.opening("".join(self.marks[k].text for k in openings), spaced=spaced)
-            if t in inserted:
-                out.word(self.marks[inserted[t]].text, spaced=True)
+            if t in marked:  # most words have no mark before them
+                ending = sorted(closing.get(t, ()), reverse=True)
+                for k in dict.fromkeys(pair[1] for _, pair in ending):
+                    out.closing(self.marks[k].text)
+                for k in sorted(points.get(t, ())):
+                    out.leaf(self.marks[k])
+                starting = sorted(opening.get(t, ()))
+                openings = list(dict.fromkeys(pair[0] for _, pair in starting))
+                if openings:
+                    spaced = t == n or self.s.target[t].spaced
+                    out.opening("".join(self.marks[k].text for k in openings), spaced=spaced)
+                if t in inserted:
+                    out.word(self.marks[inserted[t]].text, spaced=True)
             if t == n:
                 break
             t = self._write_word(out, t, replacing.get(t))
