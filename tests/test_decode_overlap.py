@@ -106,3 +106,23 @@ def test_each_slice_is_remembered_as_it_arrives(
     again.memory = memory
     assert again.translate(TEXTS) == ArgosEngine.load(Settings(memory=None)).translate(TEXTS)
     assert again.stats.remembered == 2 * SLICE
+
+
+def test_an_error_while_rendering_leaves_no_decoding_thread_behind(
+    installed: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The decoding generators are closed before the error reaches the caller, not when
+    collected: a second Ctrl-C while the thread ends its call must not be swallowed."""
+    whole, all_calls = watched_engine(monkeypatch, [])
+    whole.translate(TEXTS)
+    engine, watched = watched_engine(monkeypatch, [])
+
+    def fail(text: str, *args: Any) -> str:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(engine, "_rendered", fail)
+    with pytest.raises(KeyboardInterrupt) as raised:
+        engine.translate(TEXTS)
+    assert raised.traceback  # the frames, and whatever they hold, are still alive
+    assert not any(t.name.startswith("translator-decode") for t in threading.enumerate())
+    assert watched.calls < all_calls.calls  # the calls not started never were

@@ -139,6 +139,25 @@ def test_pysbd_is_faster_only_while_translator_splits() -> None:
             assert getattr(owner, name) is method
 
 
+def test_a_patch_of_someone_elses_on_pysbd_survives_a_split(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    sentences.split("Eén zin. Nog een.")  # the faster methods made, then put back
+    calls: list[str] = []
+    original = Text.apply
+
+    def spy(self: str, *rules: object) -> str:
+        calls.append(self)
+        return str(original(self, *rules))
+
+    monkeypatch.setattr(Text, "apply", spy)
+    sentences.split("Eén zin. Nog een.")
+    assert Text.apply is spy
+    assert not calls  # while translator splits, its own apply runs
+    Text("Eén zin.").apply()
+    assert calls == ["Eén zin."]
+
+
 def list_corpus(count: int) -> list[str]:
     """Texts dense with lettered, roman and numbered list markers, glued or spaced."""
     rng = random.Random(13)

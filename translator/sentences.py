@@ -13,6 +13,7 @@ import contextlib
 import functools
 import itertools
 import re
+import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -95,18 +96,28 @@ def _faster() -> list[tuple[Any, str, Any]]:
     return _precompile(pysbd.utils.Text) + _skip_absent_lists(lists)
 
 
+_SPLITTING = threading.Lock()
+"""Held while pysbd has the faster methods: one split at a time puts them in and out."""
+
+
 @contextlib.contextmanager
 def _faster_pysbd() -> Iterator[None]:
     """pysbd with the faster methods, while translator splits: pysbd used for anything
-    else in the process, and by the tests as the reference, stays as pysbd wrote it."""
-    replaced = _faster()
-    for owner, name, method in replaced:
-        setattr(owner, name, method)
-    try:
-        yield
-    finally:
+    else in the process, and by the tests as the reference, stays as pysbd wrote it.
+
+    What stood there on entry is put back on exit, so a patch someone else put on
+    the same methods (a test's spy) survives. Splits are pure Python, so the lock
+    costs no parallelism; it keeps two threads from putting back each other's."""
+    with _SPLITTING:
+        replaced = _faster()
+        before = [(owner, name, getattr(owner, name)) for owner, name, _ in replaced]
         for owner, name, method in replaced:
-            setattr(owner, name, method.__wrapped__)
+            setattr(owner, name, method)
+        try:
+            yield
+        finally:
+            for owner, name, method in before:
+                setattr(owner, name, method)
 
 
 _PYSBD_APPLY = ("re", "sub", "pattern", "replacement")

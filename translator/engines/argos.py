@@ -28,8 +28,9 @@ target_prefix=..., return_attention=True, ...)`` returning results with
 
 from __future__ import annotations
 
+import contextlib
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -122,7 +123,8 @@ class RunStats:
     split: int = 0
     """Sentences cut at clause or word boundaries because they were too long."""
     seconds: float = 0.0
-    """Time spent decoding."""
+    """Time spent in ``translate_batch`` calls (in the decoding thread, so the engine's
+    work on earlier results, done meanwhile, is not counted)."""
     batches: list[int] = field(default_factory=list)
     """Sentences per ``translate_batch`` call."""
 
@@ -190,10 +192,13 @@ class ArgosEngine:
         entries: dict[str, Entry] = {}
         # Each text is rendered as soon as its last sentence arrives, while the
         # next slice decodes in the background (see ``_translations``).
-        for arrived in self._translations(wanted + fragments):
-            entries.update(arrived)
-            for k in waiting.complete(arrived):
-                rendered[todo[k]] = self._rendered(todo[k], prepared[k], entries)
+        # Closed here, not when collected: a second Ctrl-C while the decoding thread
+        # finishes its call must reach the caller, not be printed and ignored.
+        with contextlib.closing(self._translations(wanted + fragments)) as arrivals:
+            for arrived in arrivals:
+                entries.update(arrived)
+                for k in waiting.complete(arrived):
+                    rendered[todo[k]] = self._rendered(todo[k], prepared[k], entries)
         self._pieces.clear()
         fresh = {text: rendered[text] for text in todo}
         if self.memory is not None and fresh:
@@ -265,7 +270,7 @@ class ArgosEngine:
 
     # --- decoding ----------------------------------------------------------------------------
 
-    def _translations(self, wanted: list[str]) -> Iterator[dict[str, Entry]]:
+    def _translations(self, wanted: list[str]) -> Generator[dict[str, Entry], None, None]:
         """The entries of ``wanted`` as they become available: the translation memory's
         first (possibly none), then each decoded slice's.
 
@@ -285,14 +290,15 @@ class ArgosEngine:
         todo = sorted((s for s in unique if s not in found), key=len)
         if not todo:
             return
-        for decoded in self._decode(todo):
-            if self.memory is not None:
-                self.memory.store(self.model, self.glossary, list(decoded.values()))
-            yield decoded
+        with contextlib.closing(self._decode(todo)) as slices:
+            for decoded in slices:
+                if self.memory is not None:
+                    self.memory.store(self.model, self.glossary, list(decoded.values()))
+                yield decoded
         self.stats.decoded += len(todo)
         self.stats.batches.append(len(todo))
 
-    def _decode(self, todo: list[str]) -> Iterator[dict[str, Entry]]:
+    def _decode(self, todo: list[str]) -> Generator[dict[str, Entry], None, None]:
         """Each slice's entries, in order, decoded one slice ahead of the caller."""
         tokens = self._tokens(todo)
         longest = max(len(t) for t in tokens)
@@ -300,11 +306,13 @@ class ArgosEngine:
         done = 0
         decoder = ThreadPoolExecutor(1, thread_name_prefix="translator-decode")
         try:
-            pending = decoder.submit(self._timed_slice, tokens[parts[0]], longest)
+            ahead = [decoder.submit(self._timed_slice, tokens[parts[0]], longest)]
             for k, part in enumerate(parts):
-                results = pending.result()
+                # This call's future is let go as its results are taken, so that they are
+                # freed with ``results`` below, the last call's included.
+                results = ahead.pop().result()
                 if k + 1 < len(parts):
-                    pending = decoder.submit(self._timed_slice, tokens[parts[k + 1]], longest)
+                    ahead.append(decoder.submit(self._timed_slice, tokens[parts[k + 1]], longest))
                 # The slice's results become entries at once: CTranslate2's own (with
                 # their attention) are freed while the next slice decodes, so at most
                 # two slices' are alive.
