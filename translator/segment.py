@@ -180,11 +180,12 @@ def _unmasked(raw: str) -> str:
 class LineIndex:
     """Offsets and line numbers of a text, and the CRLF-aware raw/normalised offset map."""
 
-    def __init__(self, raw: str) -> None:
+    def __init__(self, raw: str, normalized: str | None = None) -> None:
+        """``normalized``: what markdown-it was given for ``raw``, when a parse has it."""
         self.raw = raw
         self.unmasked = _unmasked(raw)
         # What markdown-it sees: shortcodes masked, as Hugo hides them from Goldmark.
-        self.normalized = mask_shortcodes(self.unmasked)
+        self.normalized = mask_shortcodes(self.unmasked) if normalized is None else normalized
         # markdown-it sees the normalised text; each CRLF shrinks it by one character.
         self._crlf = [m.start() for m in re.finditer("\r\n", raw)]
         self.crlf = bool(self._crlf)
@@ -298,7 +299,7 @@ def segment_body(
     to, which a heading keeps as well as those its own page links to. ``parsed`` is
     ``parse(raw)`` when the caller has it already.
     """
-    index = LineIndex(raw)
+    index = LineIndex(raw, parsed.text if parsed is not None else None)
     if parsed is None:
         parsed = parse_recorded(index.normalized)
     regions = [(m.start(), m.end()) for m in _CODE_SHORTCODE.finditer(raw)]
