@@ -94,6 +94,11 @@ class Stats:
     size: int
 
 
+def _now() -> str:
+    """When a row is written, as every table records it."""
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 class Memory:
     """A translation memory in one SQLite file.
 
@@ -177,7 +182,7 @@ class Memory:
     def store(
         self, model: str, glossary: str, entries: Sequence[Entry], origin: str = "mt"
     ) -> None:
-        now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        now = _now()
         self._write(
             "INSERT OR REPLACE INTO segments VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [
@@ -234,7 +239,7 @@ class Memory:
 
     def store_corrections(self, entries: Iterable[tuple[str, str, str]]) -> None:
         """Record (key, Dutch, English) for segments a person corrected."""
-        now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        now = _now()
         self._write(
             "INSERT OR REPLACE INTO corrections VALUES (?, ?, ?, ?)",
             [(key, dutch, english, now) for key, dutch, english in entries],
@@ -250,7 +255,7 @@ class Memory:
 
     def store_languages(self, entries: Iterable[tuple[str, str, float]]) -> None:
         """Record (key, language, probability) for pages found not to be Dutch."""
-        now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        now = _now()
         self._write(
             "INSERT OR REPLACE INTO languages VALUES (?, ?, ?, ?)",
             [(key, language, probability, now) for key, language, probability in entries],
